@@ -1,0 +1,80 @@
+#!/bin/bash
+# 'make check-full': the full OVS unit suite and the full userspace and TSO
+# system suites, for stock and for the series, the repository's own tests
+# in their long profile, and a report comparing the two.
+#
+# Takes hours on 2 cores: it prints progress, keeps every log under
+# build/logs/full/ and can run in the background
+# (nohup make check-full > full.out 2>&1 &).
+
+. "$(dirname "$0")/common.sh"
+
+export LOG_DIR=$LOG_DIR/full
+report=$LOG_DIR/report.txt
+mkdir -p "$LOG_DIR"
+"$TOP/utilities/deps.sh" build test bench
+
+# CHECK_FULL_BUILDS=stock runs the stock half alone (the report then
+# compares with the last series run kept in the logs, if any).
+builds=${CHECK_FULL_BUILDS:-stock series}
+for which in $builds; do
+    if [ $which = series ]; then
+        tree=$TREE
+        "$TOP/utilities/make-tree.sh"
+    else
+        tree=$STOCK_TREE
+        "$TOP/utilities/make-tree.sh" --if-missing "$tree" 0
+    fi
+    "$TOP/utilities/build.sh" "$tree"
+    results=$LOG_DIR/$which.tsv
+    : > "$results"
+    start=$(date +%s)
+    PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results" "$tree" check \
+        -j$(($(jobs_count) * 2))
+    PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results" "$tree" \
+        check-system-userspace
+    PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results" "$tree" \
+        check-system-tso
+    elapsed=$(($(date +%s) - start))
+    echo "$elapsed" > "$LOG_DIR/$which.seconds"
+done
+case " $builds " in
+    *" series "*) "$TOP/utilities/run-own-tests.sh" "$LOG_DIR/own.tsv" long ;;
+esac
+touch "$LOG_DIR/stock.tsv" "$LOG_DIR/series.tsv" "$LOG_DIR/own.tsv"
+
+# Tests are matched by suite and title: numbers shift when the series adds
+# tests.
+key() { sed -E 's/^([A-Z]+)\t([^ ]+) [0-9]+: /\1\t\2: /' "$1"; }
+{
+    echo "check-full report, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    for which in stock series; do
+        [ -f "$LOG_DIR/$which.tsv" ] || continue
+        echo
+        echo "== $which ($(($(cat "$LOG_DIR/$which.seconds") / 60)) min)"
+        key "$LOG_DIR/$which.tsv" | awk -F '\t' '
+            { split($2, a, ":"); n[a[1] "\t" $1]++; suites[a[1]] = 1 }
+            END { for (s in suites)
+                      printf "  %-24s %5d passed %4d failed %4d skipped\n",
+                             s, n[s "\tPASS"], n[s "\tFAIL"], n[s "\tSKIP"] }'
+    done
+    echo
+    echo "== Regressions: pass on stock, fail with the series"
+    join -t $'\t' \
+        <(key "$LOG_DIR/stock.tsv" | awk -F '\t' '$1 == "PASS" {print $2}' |
+          sort) \
+        <(key "$LOG_DIR/series.tsv" | awk -F '\t' '$1 == "FAIL" {print $2}' |
+          sort) | sed 's/^/  /'
+    echo
+    echo "== Environment: fail on both"
+    join -t $'\t' \
+        <(key "$LOG_DIR/stock.tsv" | awk -F '\t' '$1 == "FAIL" {print $2}' |
+          sort) \
+        <(key "$LOG_DIR/series.tsv" | awk -F '\t' '$1 == "FAIL" {print $2}' |
+          sort) | sed 's/^/  /'
+    echo
+    echo "== Own tests (long profile)"
+    awk -F '\t' '{ printf "  %s %s\n", $1, $2 }' "$LOG_DIR/own.tsv"
+} > "$report"
+cat "$report"
+! grep -q . <(sed -n '/^== Regressions/,/^$/p' "$report" | sed '1d;/^$/d')
