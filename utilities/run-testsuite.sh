@@ -10,7 +10,7 @@
 
 . "$(dirname "$0")/common.sh"
 
-results=$1 tree=$2 target=$3
+results=$1 tree=$(cd "$2" && pwd) target=$3
 shift 3
 obj=$tree/_build
 case $target in
@@ -22,7 +22,19 @@ log=$LOG_DIR/check/$(basename "$tree")-$target.log
 mkdir -p "$(dirname "$log")"
 
 say "$(basename "$tree"): make $target TESTSUITEFLAGS='$*' (log: $log)"
-make -C "$obj" "$target" RECHECK=yes TESTSUITEFLAGS="$*" > "$log" 2>&1 &
+# System tests create devices and routes in the namespace they run in: give
+# them one of their own, so that the host's interfaces are never touched.
+netns=
+case $target in
+    check-system-*)
+        netns=ovs-check-$$
+        ip netns add "$netns" || die "cannot create network namespace $netns"
+        trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
+        ip -n "$netns" link set lo up
+        ;;
+esac
+${netns:+ip netns exec "$netns"} \
+    make -C "$obj" "$target" RECHECK=yes TESTSUITEFLAGS="$*" > "$log" 2>&1 &
 make_pid=$!
 if [ -n "${PROGRESS:-}" ]; then
     # Long suites: say how far they are, once a minute.
@@ -36,7 +48,7 @@ wait $make_pid || true
 
 # Autotest prints "NUM: TITLE  ok|skipped (...)|FAILED (...)|expected
 # failure"; on a recheck the later line of a test wins.
-awk -v suite="$target" -v dir="$obj/tests/$suite.dir" -v suitelog="$log" '
+awk -v suite="$target" -v suite_file="$suite" -v dir="$obj/tests/$suite.dir" -v suitelog="$log" '
     match($0, /^ *[0-9]+: /) {
         num = $1; sub(/:$/, "", num)
         line = substr($0, RLENGTH + 1)
@@ -53,7 +65,7 @@ awk -v suite="$target" -v dir="$obj/tests/$suite.dir" -v suitelog="$log" '
             num = order[i]
             where = ""
             if (status[num] == "FAIL") {
-                where = sprintf("%s/%03d/testsuite.log", dir, num)
+                where = sprintf("%s/%03d/%s.log", dir, num, suite_file)
             }
             printf "%s\t%s %s: %s\t%s\n", status[num], suite, num, title[num], where
         }
