@@ -15,7 +15,8 @@ mkdir -p "$LOG_DIR"
 "$TOP/utilities/deps.sh" build test bench
 
 # CHECK_FULL_BUILDS=stock runs the stock half alone (the report then
-# compares with the last series run kept in the logs, if any).
+# compares with the last series run kept in the logs, if any).  RESUME=1
+# keeps the results of the suites that already finished.
 builds=${CHECK_FULL_BUILDS:-stock series}
 for which in $builds; do
     if [ $which = series ]; then
@@ -26,17 +27,24 @@ for which in $builds; do
         "$TOP/utilities/make-tree.sh" --if-missing "$tree" 0
     fi
     "$TOP/utilities/build.sh" "$tree"
-    results=$LOG_DIR/$which.tsv
-    : > "$results"
-    start=$(date +%s)
-    PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results" "$tree" check \
-        -j$(($(jobs_count) * 2))
-    PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results" "$tree" \
-        check-system-userspace
-    PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results" "$tree" \
-        check-system-tso
-    elapsed=$(($(date +%s) - start))
-    echo "$elapsed" > "$LOG_DIR/$which.seconds"
+    for target in check check-system-userspace check-system-tso; do
+        results=$LOG_DIR/$which-$target.tsv
+        if [ "${RESUME:-}" = 1 ] && [ -s "$results" ]; then
+            say "$which $target: kept from an earlier run"
+            continue
+        fi
+        flags=
+        [ $target != check ] || flags=-j$(($(jobs_count) * 2))
+        : > "$results.tmp"
+        start=$(date +%s)
+        PROGRESS=1 "$TOP/utilities/run-testsuite.sh" "$results.tmp" "$tree" \
+            $target $flags
+        echo $(($(date +%s) - start)) > "$LOG_DIR/$which-$target.seconds"
+        mv "$results.tmp" "$results"
+    done
+    cat "$LOG_DIR/$which"-check*.tsv > "$LOG_DIR/$which.tsv"
+    cat "$LOG_DIR/$which"-check*.seconds | paste -sd+ | bc \
+        > "$LOG_DIR/$which.seconds"
 done
 case " $builds " in
     *" series "*) "$TOP/utilities/run-own-tests.sh" "$LOG_DIR/own.tsv" long ;;

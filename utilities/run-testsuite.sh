@@ -22,18 +22,14 @@ log=$LOG_DIR/check/$(basename "$tree")-$target.log
 mkdir -p "$(dirname "$log")"
 
 say "$(basename "$tree"): make $target TESTSUITEFLAGS='$*' (log: $log)"
-# System tests create devices and routes in the namespace they run in: give
-# them one of their own, so that the host's interfaces are never touched.
-netns=
-case $target in
-    check-system-*)
-        netns=ovs-check-$$
-        ip netns add "$netns" || die "cannot create network namespace $netns"
-        trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
-        ip -n "$netns" link set lo up
-        ;;
-esac
-${netns:+ip netns exec "$netns"} \
+# Run every suite in a network namespace of its own: system tests create
+# devices and routes, and a few unit tests connect to addresses that must
+# not leave the machine.  The host's interfaces are never touched.
+netns=ovs-check-$$
+ip netns add "$netns" || die "cannot create network namespace $netns"
+trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
+ip -n "$netns" link set lo up
+ip netns exec "$netns" \
     make -C "$obj" "$target" RECHECK=yes TESTSUITEFLAGS="$*" > "$log" 2>&1 &
 make_pid=$!
 if [ -n "${PROGRESS:-}" ]; then
@@ -46,28 +42,5 @@ if [ -n "${PROGRESS:-}" ]; then
 fi
 wait $make_pid || true
 
-# Autotest prints "NUM: TITLE  ok|skipped (...)|FAILED (...)|expected
-# failure"; on a recheck the later line of a test wins.
-awk -v suite="$target" -v suite_file="$suite" -v dir="$obj/tests/$suite.dir" -v suitelog="$log" '
-    match($0, /^ *[0-9]+: /) {
-        num = $1; sub(/:$/, "", num)
-        line = substr($0, RLENGTH + 1)
-        if (line ~ / ok$/) { st = "PASS"; sub(/ +ok$/, "", line) }
-        else if (line ~ /skipped \(/) { st = "SKIP"; sub(/ +skipped \(.*$/, "", line) }
-        else if (line ~ /expected failure/) { st = "PASS"; sub(/ +expected failure.*$/, "", line) }
-        else if (line ~ /FAILED \(/) { st = "FAIL"; sub(/ +FAILED \(.*$/, "", line) }
-        else next
-        status[num] = st; title[num] = line
-        if (!(num in seen)) { seen[num] = 1; order[n++] = num }
-    }
-    END {
-        for (i = 0; i < n; i++) {
-            num = order[i]
-            where = ""
-            if (status[num] == "FAIL") {
-                where = sprintf("%s/%03d/%s.log", dir, num, suite_file)
-            }
-            printf "%s\t%s %s: %s\t%s\n", status[num], suite, num, title[num], where
-        }
-        if (n == 0) { printf "FAIL\t%s: no test ran\t%s\n", suite, suitelog }
-    }' "$log" >> "$results"
+"$TOP/utilities/parse-testsuite-log.sh" "$log" "$target" \
+    "$obj/tests/$suite.dir" >> "$results"

@@ -1,0 +1,114 @@
+#!/bin/bash
+# Counts what one port churn costs ovs-vswitchd, from its own coverage
+# counters (no tracer slows the daemon down).
+#
+# usage: bench/churn-counts.sh OVS_TREE N [TAIL_SECONDS]
+#
+# Starts ovsdb-server and ovs-vswitchd of OVS_TREE (build/ovs or
+# build/ovs-stock, built in OVS_TREE/_build) in a network namespace of
+# their own, with one userspace-datapath bridge and N veth ports.  Then
+# churns every port once, as an SDN agent would: remove it from the
+# bridge, delete its veth, create it again, set both ends up, add it back.
+# Prints one line of "name=value" pairs: the churn's wall time, the
+# daemon's CPU time, and each counter's growth per churned port, counted
+# up to TAIL_SECONDS (default 6) after the churn so that the daemon's
+# delayed work is included.  A counter the build does not have is "n/a".
+
+set -eu
+
+[ $# -ge 2 ] || { echo "usage: $0 OVS_TREE N [TAIL_SECONDS]" >&2; exit 2; }
+tree=$(cd "$1" && pwd)
+n=$2
+tail_seconds=${3:-6}
+case $n in
+    ''|*[!0-9]*|0) echo "$0: N must be a positive number, not '$n'" >&2
+                   exit 2 ;;
+esac
+bin=$tree/_build
+[ -x "$bin/vswitchd/ovs-vswitchd" ] \
+    || { echo "$0: $tree is not built (make build)" >&2; exit 1; }
+
+COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
+          route_table_dump bridge_reconfigure nln_changed nln_overflow
+          netlink_overflow netdev_get_stats'
+
+ns=ovs-churn-$$
+dir=$(mktemp -d /tmp/ovs-churn.XXXXXX)
+cleanup() {
+    for daemon in ovs-vswitchd ovsdb-server; do
+        if [ -f "$dir/$daemon.pid" ]; then
+            kill "$(cat "$dir/$daemon.pid")" 2>/dev/null || true
+        fi
+    done
+    ip netns del "$ns" 2>/dev/null || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export OVS_RUNDIR=$dir OVS_LOGDIR=$dir OVS_DBDIR=$dir OVS_SYSCONFDIR=$dir
+in_ns() { ip netns exec "$ns" "$@"; }
+vsctl() { in_ns "$bin/utilities/ovs-vsctl" --timeout=120 "$@"; }
+appctl() { in_ns "$bin/utilities/ovs-appctl" "$@"; }
+counter() {
+    appctl coverage/read-counter "$1" 2>/dev/null || echo n/a
+}
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$(cat "$dir/ovs-vswitchd.pid")/stat"
+}
+
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+"$bin/ovsdb/ovsdb-tool" create "$dir/conf.db" \
+    "$tree/vswitchd/vswitch.ovsschema"
+in_ns "$bin/ovsdb/ovsdb-server" --detach --pidfile --no-chdir \
+    --log-file --remote="punix:$dir/db.sock" "$dir/conf.db"
+vsctl --no-wait init
+in_ns "$bin/vswitchd/ovs-vswitchd" --detach --pidfile --no-chdir \
+    --log-file "unix:$dir/db.sock"
+vsctl add-br br0 -- set bridge br0 datapath_type=netdev
+
+add_veth() {
+    in_ns ip link add "p$1" type veth peer name "q$1"
+    in_ns ip link set "q$1" up
+    in_ns ip link set "p$1" up
+}
+args=()
+for i in $(seq "$n"); do
+    add_veth "$i"
+    args+=(-- add-port br0 "p$i")
+done
+vsctl "${args[@]}"
+# Let the daemon finish the work of the setup (IPv6 DAD goes on for a
+# while), so that the counters below count only the churn.
+sleep 12
+
+declare -A before
+for c in $COUNTERS; do
+    before[$c]=$(counter "$c")
+done
+cpu_before=$(cpu_ticks)
+start=$(date +%s.%N)
+for i in $(seq "$n"); do
+    vsctl del-port br0 "p$i"
+    in_ns ip link del "p$i"
+    add_veth "$i"
+    vsctl add-port br0 "p$i"
+done
+end=$(date +%s.%N)
+sleep "$tail_seconds"
+cpu_after=$(cpu_ticks)
+
+line="n=$n churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
+line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
+$(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
+for c in $COUNTERS; do
+    after=$(counter "$c")
+    if [ "$after" = n/a ] || [ "${before[$c]}" = n/a ]; then
+        line="$line $c=n/a"
+    else
+        line="$line $c=$(echo "($after - ${before[$c]}) / $n" | bc -l |
+                          xargs printf '%.1f')"
+    fi
+done
+echo "$line"
