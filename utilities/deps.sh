@@ -12,7 +12,7 @@ pkgs_build='build-essential autoconf automake libtool pkg-config ccache
 # What OVS's system tests look for: without ethtool, for one, the interface
 # speed and veth peer tests skip.
 pkgs_test='iproute2 ethtool tcpdump netcat-openbsd iptables nftables lftp
-    curl wget iputils-ping iputils-arping ndisc6 procps psmisc kmod
+    curl wget iputils-ping iputils-arping ndisc6 procps psmisc kmod bc
     python3-scapy python3-netaddr python3-packaging python3-pyftpdlib
     python3-pyparsing python3-pytest libnl-3-dev libnl-route-3-dev'
 pkgs_bench='libnl-3-dev libnl-route-3-dev clang llvm libbpf-dev bpftool

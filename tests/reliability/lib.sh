@@ -12,7 +12,11 @@ REL_ORACLE=${REL_ORACLE:-$TOP/tests/oracle/link-oracle}
 # seconds, so that a slow build gets a number and the next round starts
 # from a settled daemon.
 REL_DEADLINE=${REL_DEADLINE:-1}
-REL_SETTLE=${REL_SETTLE:-30}
+if [ "${PROFILE:-short}" = long ]; then
+    REL_SETTLE=${REL_SETTLE:-30}
+else
+    REL_SETTLE=${REL_SETTLE:-5}
+fi
 # Once equal, the two must stay equal this long: a daemon that applies
 # stale queued events after a resync would drift away again.
 REL_HOLD_MS=${REL_HOLD_MS:-300}
@@ -135,7 +139,7 @@ rel_round() {
     else
         REL_TIMES+=("$((REL_SETTLE * 1000 + 1))")
     fi
-    echo "  round $REL_DONE: converged in" \
+    echo "  check $REL_DONE: converged in" \
          "$(rel_fmt_ms "${REL_TIMES[-1]}") ms, $REL_BAD mismatch(es) at" \
          "the deadline"
 }
