@@ -48,8 +48,23 @@ rel_mismatches() {
         function check(port, field, ovs, want, unknown_ok) {
             if (ovs == want) return
             if (unknown_ok && (ovs == "" || ovs == "0")) return
-            printf "%s %s ovs=%s kernel=%s\n", port, field,
-                   ovs == "" ? "(none)" : ovs, want
+            out = out sprintf("%s %s ovs=%s kernel=%s\n", port, field,
+                              ovs == "" ? "(none)" : ovs, want)
+        }
+        # Gone from the namespace of OVS: it must not claim the device is up,
+        # nor name an ifindex that another device may have now.
+        function check_absent(p) {
+            check(p, "admin_state", f[2] == "down" ? "" : f[2], "absent", 1)
+            check(p, "link_state", f[3] == "down" ? "" : f[3], "absent", 1)
+            check(p, "ifindex", f[6], "absent", 1)
+        }
+        function check_present(p, remote) {
+            check(p, "admin_state", f[2], k[p, "up"] ? "up" : "down", remote)
+            check(p, "link_state", f[3], k[p, "running"] ? "up" : "down",
+                  remote)
+            check(p, "mtu", f[4], k[p, "mtu"], remote)
+            check(p, "mac_in_use", f[5], k[p, "mac"], remote)
+            check(p, "ifindex", f[6], remote ? 0 : k[p, "ifindex"], remote)
         }
         {
             for (i = 2; i <= NF; i++) {
@@ -69,25 +84,27 @@ rel_mismatches() {
             for (r = 1; r <= n; r++) {
                 split(rows[r], f, ",")
                 p = f[1]
+                out = ""
                 if (k[p, "absent"]) {
-                    # Gone from every namespace: OVS must not claim it is
-                    # up, nor name an ifindex another device may now have.
-                    check(p, "admin_state", f[2] == "down" ? "" : f[2], "", 1)
-                    check(p, "link_state", f[3] == "down" ? "" : f[3], "", 1)
-                    check(p, "ifindex", f[6], "", 1)
-                    continue
+                    check_absent(p)
+                } else if (k[p, "ns"] == local_ns) {
+                    check_present(p, 0)
+                } else {
+                    # Moved to another namespace: OVS may follow the device
+                    # there, knowing only part of its state (its ifindex
+                    # means nothing here), or see it gone; not a mix.
+                    check_present(p, 1)
+                    if (out != "") {
+                        remote = out
+                        out = ""
+                        check_absent(p)
+                        if (out != "") {
+                            gsub(/\n/, " (in " k[p, "ns"] ")\n", remote)
+                            out = remote
+                        }
+                    }
                 }
-                # In another namespace OVS may not know every field (its
-                # ifindex is meaningless here), but what it says must hold.
-                remote = k[p, "ns"] != local_ns
-                check(p, "admin_state", f[2],
-                      k[p, "up"] ? "up" : "down", remote)
-                check(p, "link_state", f[3],
-                      k[p, "running"] ? "up" : "down", remote)
-                check(p, "mtu", f[4], k[p, "mtu"], remote)
-                check(p, "mac_in_use", f[5], k[p, "mac"], remote)
-                check(p, "ifindex", f[6], remote ? 0 : k[p, "ifindex"],
-                      remote)
+                printf "%s", out
             }
         }'
 }
