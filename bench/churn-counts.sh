@@ -32,53 +32,34 @@ COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
           route_table_dump bridge_reconfigure nln_changed nln_overflow
           netlink_overflow netdev_get_stats'
 
-ns=ovs-churn-$$
+# shellcheck source=lib/sandbox.sh
+. "$(dirname "$0")/lib/sandbox.sh"
 dir=$(mktemp -d /tmp/ovs-churn.XXXXXX)
 cleanup() {
-    for daemon in ovs-vswitchd ovsdb-server; do
-        if [ -f "$dir/$daemon.pid" ]; then
-            kill "$(cat "$dir/$daemon.pid")" 2>/dev/null || true
-        fi
-    done
-    ip netns del "$ns" 2>/dev/null || true
+    sandbox_stop
     rm -rf "$dir"
 }
+sandbox_start "$tree" "$dir" "churn-$$" > /dev/null
 trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-export OVS_RUNDIR=$dir OVS_LOGDIR=$dir OVS_DBDIR=$dir OVS_SYSCONFDIR=$dir
-in_ns() { ip netns exec "$ns" "$@"; }
-vsctl() { in_ns "$bin/utilities/ovs-vsctl" --timeout=120 "$@"; }
-appctl() { in_ns "$bin/utilities/ovs-appctl" "$@"; }
 counter() {
-    appctl coverage/read-counter "$1" 2>/dev/null || echo n/a
+    sb_appctl coverage/read-counter "$1" 2>/dev/null || echo n/a
 }
 cpu_ticks() {
-    awk '{ print $14 + $15 }' "/proc/$(cat "$dir/ovs-vswitchd.pid")/stat"
+    awk '{ print $14 + $15 }' "/proc/$(sandbox_vswitchd_pid)/stat"
 }
 
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-"$bin/ovsdb/ovsdb-tool" create "$dir/conf.db" \
-    "$tree/vswitchd/vswitch.ovsschema"
-in_ns "$bin/ovsdb/ovsdb-server" --detach --pidfile --no-chdir \
-    --log-file --remote="punix:$dir/db.sock" "$dir/conf.db"
-vsctl --no-wait init
-in_ns "$bin/vswitchd/ovs-vswitchd" --detach --pidfile --no-chdir \
-    --log-file "unix:$dir/db.sock"
-vsctl add-br br0 -- set bridge br0 datapath_type=netdev
-
 add_veth() {
-    in_ns ip link add "p$1" type veth peer name "q$1"
-    in_ns ip link set "q$1" up
-    in_ns ip link set "p$1" up
+    sb_ns ip link add "p$1" type veth peer name "q$1"
+    sb_ns ip link set "q$1" up
+    sb_ns ip link set "p$1" up
 }
 args=()
 for i in $(seq "$n"); do
     add_veth "$i"
     args+=(-- add-port br0 "p$i")
 done
-vsctl "${args[@]}"
+sb_vsctl "${args[@]}"
 # Let the daemon finish the work of the setup (IPv6 DAD goes on for a
 # while), so that the counters below count only the churn.
 sleep 12
@@ -90,10 +71,10 @@ done
 cpu_before=$(cpu_ticks)
 start=$(date +%s.%N)
 for i in $(seq "$n"); do
-    vsctl del-port br0 "p$i"
-    in_ns ip link del "p$i"
+    sb_vsctl del-port br0 "p$i"
+    sb_ns ip link del "p$i"
     add_veth "$i"
-    vsctl add-port br0 "p$i"
+    sb_vsctl add-port br0 "p$i"
 done
 end=$(date +%s.%N)
 sleep "$tail_seconds"
