@@ -1,0 +1,65 @@
+#!/bin/bash
+# Runs one reliability scenario against stock OVS and the series, prints
+# one result line per build and judges: the series must show no mismatch;
+# a mismatch of stock is a finding, printed and kept, not a failure (stock
+# is what the series fixes).  Every run must really drive its faults.
+#
+# usage: tests/reliability/run.sh SCENARIO
+#
+# Environment: TOP, SERIES_TREE, STOCK_TREE, PROFILE (short or long),
+# REL_BUILDS (default "stock series").  Results go to
+# build/reliability/PROFILE/SCENARIO-BUILD.txt.
+
+set -eu
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+SERIES_TREE=${SERIES_TREE:-$TOP/build/ovs}
+STOCK_TREE=${STOCK_TREE:-$TOP/build/ovs-stock}
+PROFILE=${PROFILE:-short}
+export TOP PROFILE
+[ $# = 1 ] || { echo "usage: $0 SCENARIO" >&2; exit 2; }
+scenario=$1
+skip() { echo "skip: $*" >&2; exit 77; }
+
+[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+[ -f "${SANDBOX_LIB:-$TOP/bench/lib/sandbox.sh}" ] \
+    || skip "no sandbox runner bench/lib/sandbox.sh yet"
+if [ ! -x "$TOP/tests/oracle/link-oracle" ]; then
+    pkg-config --exists libnl-3.0 libnl-route-3.0 \
+        || skip "libnl-3-dev and libnl-route-3-dev are not installed"
+    make -s -C "$TOP/tests/oracle" >&2
+fi
+
+out=$TOP/build/reliability/$PROFILE
+mkdir -p "$out"
+status=0
+for build in ${REL_BUILDS:-stock series}; do
+    case $build in
+        stock) tree=$STOCK_TREE ;;
+        series) tree=$SERIES_TREE ;;
+        *) echo "$0: unknown build '$build'" >&2; exit 2 ;;
+    esac
+    [ -x "$tree/_build/vswitchd/ovs-vswitchd" ] \
+        || skip "$tree is not built (make build build-stock)"
+    log=$out/$scenario-$build.txt
+    if ! "$TOP/tests/reliability/scenario.sh" "$scenario" "$tree" "$build" \
+            > "$log" 2>&1; then
+        cat "$log"
+        echo "FAIL: $scenario on $build did not run through (log: $log)"
+        status=1
+        continue
+    fi
+    grep -v '^result: ' "$log" | grep -v '|INFO|' || true
+    line=$(grep '^result: ' "$log" | tail -n 1)
+    echo "$line"
+    mismatches=$(echo "$line" | tr ' ' '\n' | sed -n 's/^mismatches=//p')
+    if [ "$mismatches" != 0 ]; then
+        if [ $build = series ]; then
+            echo "FAIL: the series shows $mismatches mismatch(es) in $scenario"
+            status=1
+        else
+            echo "finding: stock shows $mismatches mismatch(es) in" \
+                 "$scenario (see above and $log)"
+        fi
+    fi
+done
+exit $status
