@@ -54,6 +54,7 @@ m4/ltversion.m4
 m4/lt~obsolete.m4
 tests/testsuite
 tests/*testsuite
+tests/*testsuite.tmp
 '
 
 # Files of the base that are copied into the work tree but not tracked in

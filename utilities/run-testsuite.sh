@@ -21,6 +21,14 @@ esac
 log=$LOG_DIR/check/$(basename "$tree")-$target.log
 mkdir -p "$(dirname "$log")"
 
+# The system suites create namespaces with fixed names (at_ns0...): two at
+# once on one machine break each other, so they take turns.
+if [ "$target" != check ]; then
+    exec 9> "${TMPDIR:-/tmp}/ovs-system-tests.lock"
+    flock -n 9 || { say "waiting for another system suite to finish"
+                    flock 9; }
+fi
+
 say "$(basename "$tree"): make $target TESTSUITEFLAGS='$*' (log: $log)"
 # Run every suite in a network namespace of its own: system tests create
 # devices and routes, and a few unit tests connect to addresses that must
