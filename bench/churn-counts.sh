@@ -13,6 +13,11 @@
 # daemon's CPU time, and each counter's growth per churned port, counted
 # up to TAIL_SECONDS (default 6) after the churn so that the daemon's
 # delayed work is included.  A counter the build does not have is "n/a".
+#
+# With CHURN_ADDRESSES set, every port's device gets an IPv4 address, and
+# so routes, each time it is created; after the churn, OVS's route table
+# is compared with the kernel's (tests/oracle/route-compare.py), and the
+# line ends with route_mismatches=K (each one printed on stderr).
 
 set -eu
 
@@ -53,6 +58,9 @@ add_veth() {
     sb_ns ip link add "p$1" type veth peer name "q$1"
     sb_ns ip link set "q$1" up
     sb_ns ip link set "p$1" up
+    if [ -n "${CHURN_ADDRESSES:-}" ]; then
+        sb_ns ip addr add "10.$(($1 / 256)).$(($1 % 256)).1/24" dev "p$1"
+    fi
 }
 args=()
 for i in $(seq "$n"); do
@@ -92,4 +100,15 @@ for c in $COUNTERS; do
                           xargs printf '%.1f')"
     fi
 done
+if [ -n "${CHURN_ADDRESSES:-}" ]; then
+    # After the churn, OVS's routes must be the kernel's.
+    sb_appctl ovs/route/show > "$dir/ovs-routes"
+    sb_ns ip -4 -j route show table all > "$dir/kernel-ipv4.json"
+    sb_ns ip -6 -j route show table all > "$dir/kernel-ipv6.json"
+    "$(dirname "$0")/../tests/oracle/route-compare.py" "$dir/ovs-routes" \
+        "$dir/kernel-ipv4.json" "$dir/kernel-ipv6.json" \
+        > "$dir/route-mismatches" || true
+    sed 's/^/route mismatch: /' "$dir/route-mismatches" >&2
+    line="$line route_mismatches=$(wc -l < "$dir/route-mismatches")"
+fi
 echo "$line"

@@ -3,6 +3,7 @@
 # than stock OVS: churn a few ports with each build and compare the
 # netlink requests per churned port from the daemon's own counters.
 # Counts, not times: they do not depend on how busy the machine is.
+# After the churn, the route table of each build must equal the kernel's.
 
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -18,10 +19,30 @@ fi
 
 value() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
-stock=$("$TOP/bench/churn-counts.sh" "$STOCK_TREE" "$n" 2>/dev/null)
-series=$("$TOP/bench/churn-counts.sh" "$SERIES_TREE" "$n" 2>/dev/null)
+# With addresses, so that the churn changes routes too, and the route
+# tables are compared with the kernel's at the end.
+export CHURN_ADDRESSES=1
+errors=$(mktemp)
+trap 'rm -f "$errors"' EXIT
+churn() {
+    "$TOP/bench/churn-counts.sh" "$1" "$n" 2> "$errors"
+    grep -v '|INFO|' "$errors" >&2 || true
+}
+stock=$(churn "$STOCK_TREE")
+series=$(churn "$SERIES_TREE")
 echo "stock:  $stock"
 echo "series: $series"
+
+for build in stock series; do
+    eval line=\$$build
+    mismatches=$(value route_mismatches "$line")
+    if [ "$mismatches" != 0 ]; then
+        echo "FAIL: after the churn, the route table of $build differs" \
+             "from the kernel's in $mismatches route(s) (listed above)" >&2
+        exit 1
+    fi
+done
+echo "ok: after the churn, both route tables equal the kernel's"
 
 stock_sent=$(value netlink_sent "$stock")
 series_sent=$(value netlink_sent "$series")

@@ -24,6 +24,10 @@ REL_HOLD_MS=${REL_HOLD_MS:-300}
 # Namespaces besides the sandbox's where a port's device may legitimately
 # be (moved there by a scenario), in the order the oracle looks.
 REL_AWAY_NS=${REL_AWAY_NS:-}
+# Shell code run (eval) when a check does not converge, with the sandbox
+# still up and $out holding the mismatches: for debugging, say a script
+# that shows what the kernel and OVS have and pokes the daemon.
+REL_ON_MISMATCH=${REL_ON_MISMATCH:-}
 # A file of "NAME FIELD VALUE" lines: what the kernel must have once the
 # workload is over (the last writer of each flag), checked with the rest.
 REL_EXPECT=${REL_EXPECT:-}
@@ -142,6 +146,7 @@ rel_converge() {
     if [ "$REL_MS" -lt 0 ]; then
         echo "  not converged after ${REL_SETTLE}s:"
         echo "$out" | sed 's/^/    /'
+        [ -z "$REL_ON_MISMATCH" ] || eval "$REL_ON_MISMATCH"
     fi
 }
 
