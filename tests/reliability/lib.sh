@@ -152,13 +152,18 @@ rel_converge() {
 
 # Round bookkeeping: rel_round records the last rel_converge; rel_result
 # prints the scenario's result line.
-REL_TIMES=() REL_MISMATCHES=0 REL_DONE=0 REL_EVENTS=0 REL_FAULTS=0
+# A check that did not converge even within REL_SETTLE left OVS stale;
+# one that converged after the deadline was late, which a loaded machine
+# can cause.
+REL_TIMES=() REL_MISMATCHES=0 REL_STALE=0 REL_DONE=0 REL_EVENTS=0
+REL_FAULTS=0
 rel_round() {
     REL_DONE=$((REL_DONE + 1))
     REL_MISMATCHES=$((REL_MISMATCHES + REL_BAD))
     if [ "$REL_MS" -ge 0 ]; then
         REL_TIMES+=("$REL_MS")
     else
+        REL_STALE=$((REL_STALE + 1))
         REL_TIMES+=("$((REL_SETTLE * 1000 + 1))")
     fi
     echo "  check $REL_DONE: converged in" \
@@ -183,6 +188,7 @@ rel_result() {
     max=$(printf '%s\n' "${REL_TIMES[@]}" | sort -n | tail -n 1)
     echo "result: scenario=$scenario build=$build rounds=$REL_DONE" \
          "events=$REL_EVENTS faults=$REL_FAULTS mismatches=$REL_MISMATCHES" \
+         "stale=$REL_STALE" \
          "converge_ms_median=$(rel_fmt_ms "$median")" \
          "converge_ms_max=$(rel_fmt_ms "$max")" "$@"
 }
