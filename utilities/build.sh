@@ -38,12 +38,12 @@ if [ ! -f "$tree/configure" ]; then
     step sh -c "cd '$tree' && ./boot.sh"
 fi
 if [ ! -f "$obj/Makefile" ] \
-   || [ "$(cat "$obj/.flags" 2>/dev/null)" != "${flags[*]}" ]; then
+   || [ "$(cat "$obj/.configure-flags" 2>/dev/null)" != "${flags[*]}" ]; then
     say "$name: configure ${flags[*]}"
     rm -rf "$obj"
     mkdir -p "$obj"
-    step sh -c 'cd "$0" && shift && ../configure "$@"' "$obj" "${flags[@]}"
-    echo "${flags[*]}" > "$obj/.flags"
+    step sh -c 'cd "$0" && ../configure "$@"' "$obj" "${flags[@]}"
+    echo "${flags[*]}" > "$obj/.configure-flags"
 fi
 say "$name: make -j$(jobs_count) (log: $log)"
 step make -C "$obj" -j"$(jobs_count)"
