@@ -1,78 +1,186 @@
 #!/bin/bash
-# 'make bench': the port-churn experiment, stock against the series, side
-# by side and interleaved (stock, series, stock, series...) so that drift
-# of the machine cancels out.
+# 'make bench': the port-churn benchmark, stock OVS against the series.
+#
+# A point is (N ports, RTNL contention).  Each point is run with stock and
+# with the series, interleaved (stock, series, stock, series... ROUNDS
+# times each) so that drift of the machine cancels out; one run is
+# bench/run-point.sh.  Then bench/report.py prints the table and writes
+# results.json and results.csv, and bench/plot.sh draws the plots, all in
+# build/bench/.  Documentation/benchmarks.rst has the method.
 #
 # Parameters (make variables or environment):
-#   N       port counts to churn             (default: 10 50 100)
-#   ROUNDS  runs of each build per N         (default: 1)
-#
-# Prints a table per N and writes every run to build/bench/runs.txt.
+#   PROFILE   default: N 10 50 100 x DELAYS 0 100 1000, ROUNDS 1
+#             full:    N 10 20 30 40 50 60 80 100 x DELAYS 0 50 100 500
+#                      1000, N 200 500 1000 at delay 0, and N 100 at delay
+#                      0 with PRESSURE_FULL (1000) RTNL operations/s
+#   N, DELAYS the port counts and injected delays (us, at most 1000); either
+#             replaces the profile's points by the cross product
+#   ROUNDS    runs of each build per point
+#   PRESSURE  background RTNL operations/s during every churn (default 0)
+#   SETTLE    at most this many seconds for the daemon to go quiet after
+#             the setup (default 12 + N / 20)
+#   TAIL      seconds after the churn round that are counted too (default 3)
 
 . "$(dirname "$0")/common.sh"
 
-ns_list=${N:-10 50 100}
-rounds=${ROUNDS:-1}
-out=$BUILD_DIR/bench
-mkdir -p "$out"
-runs=$out/runs.txt
-: > "$runs"
+profile=${PROFILE:-default}
+pressure=${PRESSURE:-0}
+points=()   # "N:DELAY:PRESSURE"
+cross() {
+    local n d
+    for n in $1; do
+        for d in $2; do
+            points+=("$n:$d:$pressure")
+        done
+    done
+}
+case $profile in
+    default)
+        rounds=${ROUNDS:-1}
+        cross "${N:-10 50 100}" "${DELAYS:-0 100 1000}" ;;
+    full)
+        rounds=${ROUNDS:-3}
+        if [ -n "${N:-}${DELAYS:-}" ]; then
+            cross "${N:-10 20 30 40 50 60 80 100}" \
+                  "${DELAYS:-0 50 100 500 1000}"
+        else
+            cross "10 20 30 40 50 60 80 100" "0 50 100 500 1000"
+            cross "200 500 1000" 0
+            points+=("100:0:${PRESSURE_FULL:-1000}")
+        fi ;;
+    *) die "unknown PROFILE '$profile' (default, full)" ;;
+esac
+for p in "${points[@]}" "$rounds:0:0"; do
+    IFS=: read -r n d r <<< "$p"
+    case $n$d$r in ''|*[!0-9]*) die "not a whole number in N, DELAYS," \
+                                    "ROUNDS or PRESSURE: '$n' '$d' '$r'" ;; esac
+    [ "$d" -le 1000 ] || die "a delay is at most 1000 us, not $d"
+done
+[ "$rounds" -gt 0 ] || die "ROUNDS must be positive"
 
+[ "$(id -u)" = 0 ] || die "needs root: namespaces, veth devices, rtnl-probe"
 "$TOP/utilities/deps.sh" build test bench
 "$TOP/utilities/make-tree.sh" --if-missing
 "$TOP/utilities/build.sh"
 "$TOP/utilities/make-tree.sh" --if-missing "$STOCK_TREE" 0
 "$TOP/utilities/build.sh" "$STOCK_TREE"
+"$TOP/utilities/build-tools.sh" > /dev/null
 
-total=0
-for n in $ns_list; do
-    total=$((total + 2 * rounds))
+# Without the probe (exit 77) there is neither injected delay nor a count
+# of RTNL acquisitions: say so, and run only the points without a delay.
+probe=yes
+# A busy rtnl_mutex can fail the check too (77): try a few times.
+for _ in 1 2 3 4 5; do
+    why=$("$TOP/bench/rtnl/rtnl-probe" --check 2>&1) && status=0 || status=$?
+    [ $status = 77 ] || break
+    sleep 0.5
 done
-done_runs=0
-for n in $ns_list; do
+if [ $status != 0 ]; then
+    [ $status = 77 ] || die "rtnl-probe --check failed: $why"
+    probe=no
+    say "rtnl-probe is not available here: ${why##*$'\n'}"
+    say "so: no injected delay, and RTNL acquisitions are n/a; only the" \
+        "points without a delay run"
+    kept=()
+    for p in "${points[@]}"; do
+        IFS=: read -r n d r <<< "$p"
+        if [ "$d" = 0 ]; then
+            kept+=("$p")
+        else
+            say "skipped: N=$n delay $d us"
+        fi
+    done
+    [ ${#kept[@]} -gt 0 ] || die "no point without a delay is left"
+    points=("${kept[@]}")
+fi
+
+out=$BUILD_DIR/bench
+mkdir -p "$out"
+runs=$out/runs.jsonl
+work=$(mktemp -d /tmp/ovs-bench-runs.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+: > "$runs"
+rm -rf "$out"/*.png "$out"/results.* "$out"/plot.dat "$out"/table.txt \
+    "$out"/failed-run "$out"/bin
+
+# The runs use a copy of each build's programs (bench/snapshot.sh): other
+# work may rebuild build/ovs while the benchmark runs.
+snapshot() { "$TOP/bench/snapshot.sh" "$1" "$out/bin/$2"; }
+stock_bin=$(snapshot "$STOCK_TREE" stock)
+series_bin=$(snapshot "$TREE" series)
+say "series: $(wc -l < "$series_bin/SERIES") patches, last:" \
+    "$(head -n 1 "$series_bin/SERIES")"
+
+# Each run's expected cost, in rough seconds, for the ETA: fixed costs,
+# then per port, then the injected delay on each RTNL acquisition (stock
+# takes about N * (20 N + 250) in a round, the series about a quarter;
+# measured on the project's 2-core machine).  The ETA is the time per unit
+# of cost so far times the cost left.
+weight() {
+    local f=1
+    [ "$1" = stock ] || f=0.27
+    echo "10 + $2 * 0.35 + $f * $2 * (20 * $2 + 250) * $3 * 1.4 / 10^6" | bc -l
+}
+total_runs=$((${#points[@]} * rounds * 2))
+left=0
+for p in "${points[@]}"; do
+    IFS=: read -r n d r <<< "$p"
+    for build in stock series; do
+        left=$(echo "$left + $rounds * $(weight $build "$n" "$d")" | bc -l)
+    done
+done
+done_weight=0
+started=$(date +%s)
+k=0
+say "$total_runs runs: ${#points[@]} points x ROUNDS=$rounds x 2 builds" \
+    "(profile $profile); results in $out"
+for i in "${!points[@]}"; do
+    IFS=: read -r n d r <<< "${points[i]}"
+    label="N=$n delay=${d}us"
+    [ "$r" = 0 ] || label="$label pressure=${r}/s"
     for round in $(seq "$rounds"); do
-        for which in stock series; do
-            tree=$TREE
-            [ $which = series ] || tree=$STOCK_TREE
-            done_runs=$((done_runs + 1))
-            say "[$done_runs/$total] N=$n round $round: $which"
-            line=$("$TOP/bench/churn-counts.sh" "$tree" "$n" 2>/dev/null) \
-                || die "the churn of $which at N=$n failed"
-            echo "build=$which round=$round $line" >> "$runs"
+        for build in stock series; do
+            tree=$series_bin
+            [ $build = series ] || tree=$stock_bin
+            k=$((k + 1))
+            eta='?'
+            if [ "$(echo "$done_weight > 0" | bc)" = 1 ]; then
+                eta=$(echo "($(date +%s) - $started) * $left / $done_weight \
+                      / 60" | bc -l | xargs printf '%.0f')
+                eta="~$eta min"
+            fi
+            say "point $((i + 1))/${#points[@]} $label, round $round/$rounds," \
+                "$build: run $k of $total_runs (ETA $eta)"
+            line=$("$TOP/bench/run-point.sh" --build $build \
+                    --delay-us "$d" --pressure "$r" --probe $probe \
+                    ${SETTLE:+--settle-max "$SETTLE"} --tail "${TAIL:-3}" \
+                    --dir "$work/run-$k" "$tree" "$n") && status=0 \
+                || status=$?
+            [ $status -lt 128 ] || { say "interrupted"; exit 130; }
+            if [ $status != 0 ]; then
+                rm -rf "$out/failed-run"
+                cp -r "$work/run-$k" "$out/failed-run" 2>/dev/null || true
+                die "run $k ($build, $label) failed; its files:" \
+                    "$out/failed-run"
+            fi
+            echo "{\"point\":$((i + 1)),\"round\":$round,${line#\{}" >> "$runs"
+            w=$(weight $build "$n" "$d")
+            done_weight=$(echo "$done_weight + $w" | bc -l)
+            left=$(echo "$left - $w" | bc -l)
         done
     done
 done
+elapsed=$(($(date +%s) - started))
 
-# The mean of each field over the rounds, per build and N.
-field() {
-    awk -v which="$1" -v n="$2" -v key="$3" '
-        $1 == "build=" which {
-            ok = 0
-            for (i = 1; i <= NF; i++) if ($i == "n=" n) ok = 1
-            if (!ok) next
-            for (i = 1; i <= NF; i++) {
-                split($i, kv, "=")
-                if (kv[1] == key && kv[2] != "n/a") { sum += kv[2]; cnt++ }
-            }
-        }
-        END { if (cnt) printf "%.4g", sum / cnt; else printf "n/a" }' "$runs"
-}
-
-printf '\n%-5s %-22s %12s %12s %8s\n' N "per churned port" stock series ratio
-for n in $ns_list; do
-    for key in churn_s cpu_s_per_port netlink_sent netdev_linux_getlink \
-               route_table_dump bridge_reconfigure; do
-        s=$(field stock "$n" "$key")
-        p=$(field series "$n" "$key")
-        ratio=n/a
-        if [ "$s" != n/a ] && [ "$p" != n/a ] \
-           && [ "$(echo "$p > 0" | bc)" = 1 ]; then
-            ratio=$(echo "$s / $p" | bc -l | xargs printf '%.2f')
-        fi
-        label=$key
-        [ $key != churn_s ] || label="churn (s, whole run)"
-        printf '%-5s %-22s %12s %12s %8s\n' "$n" "$label" "$s" "$p" "$ratio"
-    done
-done
 echo
-echo "Every run: $runs"
+python3 "$TOP/bench/report.py" "$runs" "$out" | tee "$out/table.txt"
+plots=$("$TOP/bench/plot.sh" "$out") && plot_status=0 || plot_status=$?
+echo
+echo "$total_runs runs in $((elapsed / 60)) min $((elapsed % 60)) s" \
+     "(profile $profile, ROUNDS=$rounds)"
+[ $probe = yes ] || echo "Without rtnl-probe ($why): no injected delay," \
+                        "RTNL acquisitions n/a."
+echo "Every run: $out/results.json, $out/results.csv"
+[ $plot_status = 0 ] || die "bench/plot.sh failed (results are written)"
+echo "Plots: $plots"

@@ -1,0 +1,101 @@
+#!/bin/bash
+# The benchmark's plots, with gnuplot, from the plot.dat of bench/report.py.
+#
+# usage: bench/plot.sh OUTDIR
+#
+# Writes OUTDIR/time-vs-n.png (the churn round's time against N, one panel
+# per injected delay, stock and series with their standard deviation) and
+# OUTDIR/rtnl-per-port.png (RTNL acquisitions of ovs-vswitchd per churned
+# port against N, stock and series, one line per delay).  Points with
+# background RTNL pressure are not plotted, unless every point has some.
+
+set -eu
+
+[ $# = 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+out=$1
+data=$out/plot.dat
+[ -f "$data" ] || { echo "$0: no $data (bench/report.py writes it)" >&2
+                    exit 1; }
+command -v gnuplot > /dev/null \
+    || { echo "$0: gnuplot is missing (utilities/deps.sh bench)" >&2
+         exit 1; }
+
+read -r -a delays <<< "$(sed -n 's/^# delays: //p' "$data")"
+pressure=$(sed -n 's/^# pressure: //p' "$data")
+load=
+[ "${pressure:-0}" = 0 ] || load=", $pressure RTNL ops/s beside"
+count=${#delays[@]}
+[ "$count" -gt 0 ] || { echo "$0: $data has no points" >&2; exit 1; }
+max_n=$(awk '!/^#/ && NF { if ($1 > m) m = $1 } END { print m + 0 }' \
+        "$data")
+min_n=$(awk '!/^#/ && NF && (m == "" || $1 < m) { m = $1 } END { print m }' \
+        "$data")
+logx=
+[ "$max_n" -le 200 ] || logx='set logscale x'
+# One N only: give gnuplot an x range.
+[ "$min_n" != "$max_n" ] || logx="set xrange [$((min_n - 1)):$((max_n + 1))]"
+
+# Time against N: one panel per delay, up to three side by side.
+cols=$((count < 3 ? count : 3))
+rows=$(((count + cols - 1) / cols))
+{
+    cat <<EOF
+set terminal pngcairo size $((420 * cols)),$((340 * rows)) font ",10"
+set output '$out/time-vs-n.png'
+set datafile missing 'NaN'
+set multiplot layout $rows,$cols title \
+    "Port churn: one round of N ports, stock OVS 4.0.0 against the series$load"
+set xlabel 'ports (N)'
+set ylabel 'seconds per round'
+set key top left
+set grid
+set yrange [0:*]
+$logx
+EOF
+    for i in "${!delays[@]}"; do
+        cat <<EOF
+set title 'injected RTNL delay ${delays[i]} us per acquisition'
+plot '$data' index $i using 1:2:3 with yerrorlines lw 2 pt 7 \
+         lc rgb '#c0392b' title 'stock', \
+     '' index $i using 1:4:5 with yerrorlines lw 2 pt 5 \
+         lc rgb '#2471a3' title 'series'
+EOF
+    done
+    echo 'unset multiplot'
+} | gnuplot
+
+# RTNL acquisitions per churned port against N (none without rtnl-probe).
+if ! awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
+          END { exit !found }' "$data"; then
+    echo "$0: no RTNL acquisition counts (no rtnl-probe), no" \
+         "$out/rtnl-per-port.png" >&2
+    echo "$out/time-vs-n.png"
+    exit 0
+fi
+{
+    cat <<EOF
+set terminal pngcairo size 760,480 font ",10"
+set output '$out/rtnl-per-port.png'
+set datafile missing 'NaN'
+set title "RTNL acquisitions by ovs-vswitchd per churned port (rtnl-probe)$load"
+set xlabel 'ports (N)'
+set ylabel 'acquisitions per churned port'
+set logscale y
+set key outside right
+set grid
+$logx
+EOF
+    printf 'plot '
+    sep=
+    for i in "${!delays[@]}"; do
+        printf "%s'%s' index %d using 1:6 with linespoints dt 2 pt 6 lw 2 \\
+    lc %d title 'stock, %s us', \\
+  '' index %d using 1:7 with linespoints dt 1 pt 7 lw 2 \\
+    lc %d title 'series, %s us'" "$sep" "$data" "$i" $((i + 1)) \
+            "${delays[i]}" "$i" $((i + 1)) "${delays[i]}"
+        sep=', \
+  '
+    done
+    echo
+} | gnuplot
+echo "$out/time-vs-n.png $out/rtnl-per-port.png"

@@ -1,0 +1,116 @@
+#!/bin/bash
+# Smoke test of 'make bench': one tiny point (N = 3 ports, no injected
+# delay, one run of each build) through bench/run-point.sh, bench/report.py
+# and bench/plot.sh.  Counts only, no timed assertion: the series must need
+# fewer RTNL acquisitions by ovs-vswitchd per churned port than stock
+# (rtnl-probe); without the probe, fewer netlink requests (netlink_sent),
+# with the series' single-device RTM_GETLINK (netdev_linux_getlink) counted
+# at all and fewer than stock's netlink requests.
+#
+# Exit status: 0 pass, 1 fail, 77 skip (the reason on stderr).
+
+set -eu
+TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+SERIES_TREE=${SERIES_TREE:-$TOP/build/ovs}
+STOCK_TREE=${STOCK_TREE:-$TOP/build/ovs-stock}
+n=3
+
+skip() { echo "skip: $*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || skip "needs root (namespaces, veth, rtnl-probe)"
+for tree in "$SERIES_TREE" "$STOCK_TREE"; do
+    [ -x "$tree/_build/vswitchd/ovs-vswitchd" ] \
+        || skip "$tree is not built (make build build-stock)"
+done
+[ -x "$TOP/bench/churn/churn-driver" ] \
+    && [ -x "$TOP/bench/churn/rtnl-pressure" ] \
+    || skip "the churn tools are not built (make tools)"
+command -v python3 > /dev/null || skip "no python3"
+if [ "$(git -C "$SERIES_TREE" rev-list --count base..HEAD)" = 0 ]; then
+    skip "the series is empty"
+fi
+
+probe=yes
+if [ ! -x "$TOP/bench/rtnl/rtnl-probe" ]; then
+    probe=no why="rtnl-probe is not built"
+else
+    # A busy rtnl_mutex can fail the check too (77): try a few times.
+    for _ in 1 2 3 4 5; do
+        why=$("$TOP/bench/rtnl/rtnl-probe" --check 2>&1) && status=0 \
+            || status=$?
+        [ $status = 77 ] || break
+        sleep 0.5
+    done
+    if [ $status = 77 ]; then
+        probe=no why=${why##*$'\n'}
+    elif [ $status != 0 ]; then
+        fail "rtnl-probe --check: exit status $status: $why"
+    fi
+fi
+[ $probe = yes ] || echo "no RTNL counts ($why): comparing netlink" \
+                        "requests instead" >&2
+
+out=$(mktemp -d /tmp/bench-smoke.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+k=0
+for build in stock series; do
+    tree=$SERIES_TREE
+    [ $build = series ] || tree=$STOCK_TREE
+    k=$((k + 1))
+    line=$("$TOP/bench/run-point.sh" --build $build --probe $probe \
+               --settle-max 8 --tail 2 "$tree" $n) \
+        || fail "bench/run-point.sh failed for $build"
+    echo "{\"point\":1,\"round\":1,${line#\{}" >> "$out/runs.jsonl"
+done
+
+python3 "$TOP/bench/report.py" "$out/runs.jsonl" "$out" \
+    || fail "bench/report.py failed"
+for f in results.json results.csv plot.dat; do
+    [ -s "$out/$f" ] || fail "bench/report.py wrote no $f"
+done
+[ "$(wc -l < "$out/results.csv")" = 3 ] \
+    || fail "results.csv should have a header and 2 runs"
+if command -v gnuplot > /dev/null; then
+    "$TOP/bench/plot.sh" "$out" > /dev/null || fail "bench/plot.sh failed"
+    [ -s "$out/time-vs-n.png" ] || fail "bench/plot.sh drew no time-vs-n.png"
+else
+    echo "no gnuplot: plots not checked" >&2
+fi
+
+# The per-port figures of the one point, by build.
+get() {
+    python3 - "$out/results.json" "$1" "$2" <<'PY'
+import json, sys
+point = json.load(open(sys.argv[1]))["points"][0]
+value = point[sys.argv[2]][sys.argv[3]]["mean"]
+print("n/a" if value is None else "%.1f" % value)
+PY
+}
+less() { python3 -c "import sys; sys.exit(not ($1 < $2))"; }
+
+if [ $probe = yes ]; then
+    stock=$(get stock acq_per_port)
+    series=$(get series acq_per_port)
+    echo "RTNL acquisitions by ovs-vswitchd per churned port (N=$n):" \
+         "stock $stock, series $series"
+    [ "$stock" != n/a ] && [ "$series" != n/a ] \
+        || fail "rtnl-probe gave no counts"
+    less "$series" "$stock" \
+        || fail "the series needs $series RTNL acquisitions per churned" \
+                "port, not fewer than stock's $stock"
+else
+    stock=$(get stock netlink_sent_per_port)
+    series=$(get series netlink_sent_per_port)
+    getlink=$(get series getlink_per_port)
+    echo "netlink requests per churned port (N=$n): stock $stock," \
+         "series $series (single-device RTM_GETLINK: $getlink)"
+    [ "$getlink" != n/a ] || fail "the series has no netdev_linux_getlink"
+    less "$series" "$stock" \
+        || fail "the series sends $series netlink requests per churned" \
+                "port, not fewer than stock's $stock"
+    less "$getlink" "$stock" \
+        || fail "the series sends $getlink RTM_GETLINK per churned port," \
+                "not fewer than stock's $stock netlink requests"
+fi
+echo "ok"
