@@ -14,7 +14,7 @@ ls "$dir"/*.txt > /dev/null 2>&1 \
 rule='==========  ======  ======  ========  ======  =====  =====  ============'
 echo "$rule"
 echo 'scenario    build   checks  events    faults  stale  late   converge ms'
-echo '                                                       diffs  median/max'
+echo '                                                     diffs  median/max'
 echo "$rule"
 for scenario in overflow netns identity flags restart; do
     for build in stock series; do
