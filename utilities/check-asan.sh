@@ -18,8 +18,9 @@ unit_keywords='-k ovs_router -k tunnel -k netlink -k interface'
 system_keywords='-k interface -k route -k netdev-linux-events'
 
 "$TOP/utilities/deps.sh" build test
-# The series as patches/ has it now, not as an earlier run left the tree.
-"$TOP/utilities/make-tree.sh" "$tree"
+# The series as patches/ has it now, not as an earlier run left the tree,
+# which nobody edits (FORCE: an older series there is no work to keep).
+FORCE=1 "$TOP/utilities/make-tree.sh" "$tree"
 
 # The sanitizer flags go in CC, not in CFLAGS: build.sh word-splits
 # CONFIGURE_FLAGS, and it records CC, so that a change here reconfigures.

@@ -20,8 +20,9 @@ out=$LOG_DIR/fuzz
 fuzzer=$obj/rtnetlink-parse-fuzzer
 
 "$TOP/utilities/deps.sh" build fuzz
-# The series as patches/ has it now, not as an earlier run left the tree.
-"$TOP/utilities/make-tree.sh" "$tree"
+# The series as patches/ has it now, not as an earlier run left the tree,
+# which nobody edits (FORCE: an older series there is no work to keep).
+FORCE=1 "$TOP/utilities/make-tree.sh" "$tree"
 
 # The whole library gets libFuzzer's coverage instrumentation (no libFuzzer
 # main yet: that comes with the target).  Flags in CC, one -fsanitize each:
