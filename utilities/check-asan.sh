@@ -63,10 +63,7 @@ passed=$(grep -c '^PASS' "$results" || true)
 failed=$(grep -c '^FAIL' "$results" || true)
 skipped=$(grep -c '^SKIP' "$results" || true)
 echo
-if [ "$failed" -gt 0 ]; then
-    echo "Failed tests (logs):"
-    awk -F '\t' '$1 == "FAIL" { printf "  %s\n      %s\n", $2, $3 }' "$results"
-fi
+report_failures "$results"
 for report in "${found[@]}"; do
     echo "Sanitizer report: $report"
     # The first lines name the error and the top of its stack.

@@ -47,18 +47,7 @@ summary() {
     failed=$(grep -c '^FAIL' "$results" || true)
     skipped=$(grep -c '^SKIP' "$results" || true)
     echo
-    if [ "$failed" -gt 0 ]; then
-        echo "Failed tests (logs):"
-        awk -F '\t' '$1 == "FAIL" { printf "  %s\n      %s\n", $2, $3 }' \
-            "$results"
-        # Where only this output survives (CI), the end of the first logs
-        # is what tells why; the daemons' log dumps ("> ...") are left out.
-        awk -F '\t' '$1 == "FAIL" && $3 != "" { print $3 }' "$results" \
-            | head -n 3 | while read -r log; do
-                echo "--- end of $log"
-                grep -v '^> ' "$log" | tail -n 25
-            done
-    fi
+    report_failures "$results"
     echo "All results: $results" \
          "($(( ($(date +%s) - started) / 60 )) min)"
     echo "check: $passed passed, $failed failed, $skipped skipped"

@@ -74,3 +74,19 @@ series_patches() {
 }
 
 jobs_count() { nproc 2>/dev/null || echo 2; }
+
+# usage: report_failures RESULTS
+# Lists the failed tests of a results file ("STATUS<TAB>NAME<TAB>LOG") with
+# their logs, then the end of the first three logs: where only this output
+# survives (CI), that is what tells why.  The daemons' log dumps ("> ...")
+# are left out.
+report_failures() {
+    grep -q '^FAIL' "$1" || return 0
+    echo "Failed tests (logs):"
+    awk -F '\t' '$1 == "FAIL" { printf "  %s\n      %s\n", $2, $3 }' "$1"
+    awk -F '\t' '$1 == "FAIL" && $3 != "" { print $3 }' "$1" \
+        | head -n 3 | while read -r log; do
+            echo "--- end of $log"
+            grep -v '^> ' "$log" | tail -n 25
+        done
+}
