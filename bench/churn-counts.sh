@@ -18,6 +18,11 @@
 # so routes, each time it is created; after the churn, OVS's route table
 # is compared with the kernel's (tests/oracle/route-compare.py), and the
 # line ends with route_mismatches=K (each one printed on stderr).
+#
+# With perf(1), it also counts the daemon's ioctl system calls over the
+# same window, in all (ioctl) and by request (SIOCGIFNAME ...), and
+# kernel_requests = netlink_sent + ioctl.  (glibc's getifaddrs() dumps,
+# which netlink_sent does not count, are not included.)
 
 set -eu
 
@@ -50,8 +55,13 @@ trap cleanup EXIT
 counter() {
     sb_appctl coverage/read-counter "$1" 2>/dev/null || echo n/a
 }
+# CPU time of the daemon, in clock ticks: all threads, or with an argument
+# the main thread alone (the rest is mostly the revalidators, whose work
+# grows with the flows that the ports' traffic creates).
 cpu_ticks() {
-    awk '{ print $14 + $15 }' "/proc/$(sandbox_vswitchd_pid)/stat"
+    local pid
+    pid=$(sandbox_vswitchd_pid)
+    awk '{ print $14 + $15 }' "/proc/$pid${1:+/task/$pid}/stat"
 }
 
 add_veth() {
@@ -76,7 +86,22 @@ declare -A before
 for c in $COUNTERS; do
     before[$c]=$(counter "$c")
 done
-cpu_before=$(cpu_ticks)
+cpu_before=$(cpu_ticks) main_before=$(cpu_ticks main)
+# ioctl requests counted apart, by name and number.
+IOCTLS='SIOCGIFNAME:0x8910 SIOCGIFFLAGS:0x8913 SIOCSIFFLAGS:0x8914
+        SIOCGIFMTU:0x8921 SIOCGIFHWADDR:0x8927 SIOCGIFINDEX:0x8933
+        SIOCETHTOOL:0x8946'
+perf_pid=
+ioctl_counts=()
+if command -v perf > /dev/null; then
+    events=(-e syscalls:sys_enter_ioctl)
+    for ioctl in $IOCTLS; do
+        events+=(-e syscalls:sys_enter_ioctl --filter "cmd == ${ioctl#*:}")
+    done
+    perf stat -x, -o "$dir/perf" -p "$(sandbox_vswitchd_pid)" \
+        "${events[@]}" > /dev/null 2>&1 &
+    perf_pid=$!
+fi
 start=$(date +%s.%N)
 for i in $(seq "$n"); do
     sb_vsctl del-port br0 "p$i"
@@ -86,10 +111,16 @@ for i in $(seq "$n"); do
 done
 end=$(date +%s.%N)
 sleep "$tail_seconds"
-cpu_after=$(cpu_ticks)
+cpu_after=$(cpu_ticks) main_after=$(cpu_ticks main)
+if [ -n "$perf_pid" ]; then
+    kill -INT "$perf_pid"
+    wait "$perf_pid" || true
+fi
 
 line="n=$n churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
 line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
+$(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
+line="$line cpu_main_s_per_port=$(echo "($main_after - $main_before) / \
 $(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
 for c in $COUNTERS; do
     after=$(counter "$c")
@@ -100,6 +131,24 @@ for c in $COUNTERS; do
                           xargs printf '%.1f')"
     fi
 done
+# perf prints one line per event, in the order given: the first is every
+# ioctl, then one per entry of IOCTLS.
+if [ -n "$perf_pid" ] && [ -s "$dir/perf" ]; then
+    mapfile -t ioctl_counts < <(awk -F, '/^[0-9]/ { print $1 }' "$dir/perf")
+fi
+if [ "${#ioctl_counts[@]}" -eq $(($(echo $IOCTLS | wc -w) + 1)) ]; then
+    per_port() { echo "$1 / $n" | bc -l | xargs printf '%.1f'; }
+    line="$line ioctl=$(per_port "${ioctl_counts[0]}")"
+    i=1
+    for ioctl in $IOCTLS; do
+        line="$line ${ioctl%:*}=$(per_port "${ioctl_counts[$i]}")"
+        i=$((i + 1))
+    done
+    netlink=$(($(counter netlink_sent) - ${before[netlink_sent]}))
+    line="$line kernel_requests=$(per_port $((netlink + ioctl_counts[0])))"
+else
+    line="$line ioctl=n/a kernel_requests=n/a"
+fi
 if [ -n "${CHURN_ADDRESSES:-}" ]; then
     # After the churn, OVS's routes must be the kernel's.
     sb_appctl ovs/route/show > "$dir/ovs-routes"

@@ -10,7 +10,7 @@
 
 results=$1
 export PROFILE=${2:-short}
-export TOP SERIES_TREE=$TREE STOCK_TREE=$STOCK_TREE
+export TOP SERIES_TREE=${SERIES_TREE:-$TREE} STOCK_TREE=$STOCK_TREE
 logdir=$LOG_DIR/check/own
 mkdir -p "$logdir"
 
