@@ -34,20 +34,21 @@ BUILDS = ("stock", "series")
 # Per churned port, from the coverage counters: (field, counter).
 COUNTERS = (
     ("getlink_per_port", "netdev_linux_getlink"),
-    ("ioctl_per_port", "netdev_linux_siocgifflags"),
+    ("siocgifflags_per_port", "netdev_linux_siocgifflags"),
     ("netlink_sent_per_port", "netlink_sent"),
     ("route_table_dump_per_port", "route_table_dump"),
     ("bridge_reconfigure_per_port", "bridge_reconfigure"),
 )
 
 # The figures that get a mean and a standard deviation per point and build.
-FIGURES = ("round_s", "acq_per_port", "cpu_s_per_port") + tuple(
-    field for field, _ in COUNTERS)
+FIGURES = ("round_s", "acq_per_port", "cpu_s_per_port", "ioctl_per_port",
+           "requests_per_port") + tuple(field for field, _ in COUNTERS)
 
 CSV_FIELDS = (
     "point", "round", "order", "build", "ports", "delay_us", "pressure_ops",
     "round_s", "settle_s", "tail_s", "acq_vswitchd", "acq_all",
-    "acq_per_port", "cpu_s", "cpu_s_per_port") + tuple(
+    "acq_per_port", "cpu_s", "cpu_s_per_port", "ioctl_per_port",
+    "requests_per_port") + tuple(
     field for field, _ in COUNTERS) + (
     "probe_status", "pressure_result", "started", "commit")
 
@@ -76,6 +77,13 @@ def derive(run, order):
             run[field] = None
         else:
             run[field] = (after - before) / n
+    # Every kernel request: netlink messages and ioctls (perf counts the
+    # ioctls; runs without perf, or from before it was counted, have none).
+    ioctls = run.get("ioctls")
+    run["ioctl_per_port"] = None if ioctls is None else ioctls / n
+    run["requests_per_port"] = (
+        None if ioctls is None or run["netlink_sent_per_port"] is None
+        else run["netlink_sent_per_port"] + run["ioctl_per_port"])
     return run
 
 
@@ -141,7 +149,7 @@ def print_table(points, out):
     if with_pressure:
         head.append("RTNL ops/s")
     head += ["stock s", "series s", "delta %", "acq/port stock",
-             "acq/port series", "GETLINK/port", "ioctl/port"]
+             "acq/port series", "requests/port", "GETLINK/port"]
     rows = [head]
     for p in points:
         row = [str(p["ports"]), str(p["delay_us"])]
@@ -153,15 +161,15 @@ def print_table(points, out):
                 "n/a" if delta is None else f"{delta:+.1f}",
                 fmt(p["stock"]["acq_per_port"]["mean"]),
                 fmt(p["series"]["acq_per_port"]["mean"]),
-                pair(p, "getlink_per_port"),
-                pair(p, "ioctl_per_port")]
+                pair(p, "requests_per_port"),
+                pair(p, "getlink_per_port")]
         rows.append(row)
     rule(rows, out)
 
     out.write("\nPer churned port, means, stock / series:\n")
     rows = [["N", "delay us"] + (["RTNL ops/s"] if with_pressure else [])
-            + ["netlink_sent", "route_table_dump", "bridge_reconfigure",
-               "CPU ms"]]
+            + ["netlink_sent", "ioctl", "SIOCGIFFLAGS", "route_table_dump",
+               "bridge_reconfigure", "CPU ms"]]
     for p in points:
         cpu = pair(p, "cpu_s_per_port", 4)
         stock, series = (p[b]["cpu_s_per_port"]["mean"] for b in BUILDS)
@@ -170,6 +178,8 @@ def print_table(points, out):
         rows.append([str(p["ports"]), str(p["delay_us"])]
                     + ([str(p["pressure_ops"])] if with_pressure else [])
                     + [pair(p, "netlink_sent_per_port"),
+                       pair(p, "ioctl_per_port"),
+                       pair(p, "siocgifflags_per_port"),
                        pair(p, "route_table_dump_per_port", 2),
                        pair(p, "bridge_reconfigure_per_port", 2), cpu])
     rule(rows, out)

@@ -25,7 +25,8 @@
 # (timed by it), with rtnl-probe armed from just before the round to the
 # end of the tail: the probe counts RTNL acquisitions per process and, with
 # --delay-us, injects the contention.  ovs-vswitchd's coverage counters
-# and CPU time are read before the round and after the tail.
+# and CPU time are read before the round and after the tail, and with
+# perf(1) its ioctl system calls are counted over the same window.
 #
 # Prints one JSON object (one line) with the raw values; bench/report.py
 # computes the per-port figures.  The daemon's RTNL acquisitions are those
@@ -113,6 +114,7 @@ cleanup() {
         wait "$prs_pid" 2>/dev/null || true
     fi
     ip netns del "$prs_ns" 2>/dev/null || true
+    stop_perf
     sandbox_stop
     case $status in
         0|130) [ -n "$keep" ] || rm -rf "$dir"
@@ -153,6 +155,28 @@ counters_json() {
 }
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$(sandbox_vswitchd_pid)/stat"
+}
+# The daemon's ioctls (a kernel request each, as a netlink message is),
+# which no coverage counter counts in all: perf(1) counts them, from
+# start_counting to stop_perf.
+perf_pid=
+stop_perf() {
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid" 2>/dev/null || true
+        wait "$perf_pid" 2>/dev/null || true
+        perf_pid=
+    fi
+}
+start_counting() {
+    stop_perf
+    rm -f "$dir/perf"
+    if command -v perf > /dev/null; then
+        perf stat -x, -o "$dir/perf" -p "$(sandbox_vswitchd_pid)" \
+            -e syscalls:sys_enter_ioctl > /dev/null 2>&1 &
+        perf_pid=$!
+    fi
+    before=$(counters_json)
+    cpu_before=$(cpu_ticks)
 }
 now() { date +%s.%N; }
 elapsed() { echo "$(now) - $1" | bc -l | xargs printf '%.2f'; }
@@ -215,8 +239,7 @@ if [ $use_probe = yes ]; then
     # mutex is busy just then (owner and waiters set, on a loaded
     # machine), so try again a few times before going on without it.
     for _ in 1 2 3 4 5 6 7 8 9 10; do
-        before=$(counters_json)
-        cpu_before=$(cpu_ticks)
+        start_counting
         set +e
         "$PROBE" --json --output "$dir/probe.json" --delay-us "$delay" \
             --duration "$bound" -- "$dir/round.sh" 2> "$dir/probe.err"
@@ -233,8 +256,7 @@ if [ $use_probe = yes ]; then
             err "no probe, so no injected delay: $delay us not measured"
             exit 77
         fi
-        before=$(counters_json)
-        cpu_before=$(cpu_ticks)
+        start_counting
         "$dir/round.sh"
     elif [ $status != 0 ]; then
         cat "$dir/churn.err" "$dir/probe.err" >&2 || true
@@ -248,12 +270,15 @@ if [ $use_probe = yes ]; then
         fi
     fi
 else
-    before=$(counters_json)
-    cpu_before=$(cpu_ticks)
+    start_counting
     "$dir/round.sh"
 fi
 cpu_after=$(cpu_ticks)
 after=$(counters_json)
+stop_perf
+ioctls=$(awk -F, '$3 == "syscalls:sys_enter_ioctl" { print $1 }' \
+             "$dir/perf" 2>/dev/null)
+case $ioctls in ''|*[!0-9]*) ioctls=null ;; esac
 
 if [ -n "$prs_pid" ]; then
     if ! kill -TERM "$prs_pid" 2>/dev/null; then
@@ -278,6 +303,7 @@ commit=$(cat "$tree/COMMIT" 2>/dev/null \
     printf '"settle_s":%s,"tail_s":%d,"clk_tck":%d,"cpu_ticks":%d,' \
         "$settle_s" "$tail_s" "$(getconf CLK_TCK)" $((cpu_after - cpu_before))
     printf '"counters_before":%s,"counters_after":%s,' "$before" "$after"
+    printf '"ioctls":%s,' "$ioctls"
     printf '"churn":%s,"probe_status":"%s","probe":%s}\n' \
         "$(cat "$dir/churn.json")" "$probe_status" "$probe_json"
 } | tee "$dir/run.json"
