@@ -20,9 +20,10 @@
 # line ends with route_mismatches=K (each one printed on stderr).
 #
 # With perf(1), it also counts the daemon's ioctl system calls over the
-# same window, in all (ioctl) and by request (SIOCGIFNAME ...), and
-# kernel_requests = netlink_sent + ioctl.  (glibc's getifaddrs() dumps,
-# which netlink_sent does not count, are not included.)
+# same window, in all (ioctl) and by request (SIOCGIFNAME ...), and its
+# calls of glibc's getifaddrs() (a uprobe, added for the run if missing),
+# each of which dumps every link and every address of the namespace; so
+# kernel_requests = netlink_sent + ioctl + 2 * getifaddrs.
 
 set -eu
 
@@ -45,9 +46,14 @@ COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
 # shellcheck source=lib/sandbox.sh
 . "$(dirname "$0")/lib/sandbox.sh"
 dir=$(mktemp -d /tmp/ovs-churn.XXXXXX)
+GETIFADDRS_PROBE=probe_libc:getifaddrs
+probe_added=
 cleanup() {
     sandbox_stop
     rm -rf "$dir"
+    if [ -n "$probe_added" ]; then
+        perf probe -q -d "$GETIFADDRS_PROBE" 2>/dev/null || true
+    fi
 }
 sandbox_start "$tree" "$dir" "churn-$$" > /dev/null
 trap cleanup EXIT
@@ -91,7 +97,7 @@ cpu_before=$(cpu_ticks) main_before=$(cpu_ticks main)
 IOCTLS='SIOCGIFNAME:0x8910 SIOCGIFFLAGS:0x8913 SIOCSIFFLAGS:0x8914
         SIOCGIFMTU:0x8921 SIOCGIFHWADDR:0x8927 SIOCGIFINDEX:0x8933
         SIOCETHTOOL:0x8946'
-perf_pid=
+perf_pid= perf_pids=
 ioctl_counts=()
 if command -v perf > /dev/null; then
     events=(-e syscalls:sys_enter_ioctl)
@@ -101,6 +107,16 @@ if command -v perf > /dev/null; then
     perf stat -x, -o "$dir/perf" -p "$(sandbox_vswitchd_pid)" \
         "${events[@]}" > /dev/null 2>&1 &
     perf_pid=$!
+    if ! perf probe -l 2>/dev/null | grep -q "$GETIFADDRS_PROBE "; then
+        libc=$(ldd "$bin/vswitchd/ovs-vswitchd" |
+               awk '$1 ~ /^libc\.so/ { print $3 }')
+        if perf probe -q -x "$libc" getifaddrs > /dev/null 2>&1; then
+            probe_added=yes
+        fi
+    fi
+    perf stat -x, -o "$dir/perf-getifaddrs" -p "$(sandbox_vswitchd_pid)" \
+        -e "$GETIFADDRS_PROBE" > /dev/null 2>&1 &
+    perf_pids="$perf_pid $!"
 fi
 start=$(date +%s.%N)
 for i in $(seq "$n"); do
@@ -112,10 +128,10 @@ done
 end=$(date +%s.%N)
 sleep "$tail_seconds"
 cpu_after=$(cpu_ticks) main_after=$(cpu_ticks main)
-if [ -n "$perf_pid" ]; then
-    kill -INT "$perf_pid"
-    wait "$perf_pid" || true
-fi
+for pid in $perf_pids; do
+    kill -INT "$pid" 2>/dev/null || true
+    wait "$pid" || true
+done
 
 line="n=$n churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
 line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
@@ -144,10 +160,19 @@ if [ "${#ioctl_counts[@]}" -eq $(($(echo $IOCTLS | wc -w) + 1)) ]; then
         line="$line ${ioctl%:*}=$(per_port "${ioctl_counts[$i]}")"
         i=$((i + 1))
     done
+    getifaddrs=$(awk -F, -v e="$GETIFADDRS_PROBE" '$3 == e { print $1 }' \
+                     "$dir/perf-getifaddrs" 2>/dev/null)
     netlink=$(($(counter netlink_sent) - ${before[netlink_sent]}))
-    line="$line kernel_requests=$(per_port $((netlink + ioctl_counts[0])))"
+    case $getifaddrs in
+        ''|*[!0-9]*)
+            line="$line getifaddrs=n/a kernel_requests=n/a" ;;
+        *)
+            line="$line getifaddrs=$(per_port "$getifaddrs")"
+            line="$line kernel_requests=$(per_port \
+                $((netlink + ioctl_counts[0] + 2 * getifaddrs)))" ;;
+    esac
 else
-    line="$line ioctl=n/a kernel_requests=n/a"
+    line="$line ioctl=n/a getifaddrs=n/a kernel_requests=n/a"
 fi
 if [ -n "${CHURN_ADDRESSES:-}" ]; then
     # After the churn, OVS's routes must be the kernel's.
