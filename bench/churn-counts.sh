@@ -97,7 +97,7 @@ cpu_before=$(cpu_ticks) main_before=$(cpu_ticks main)
 IOCTLS='SIOCGIFNAME:0x8910 SIOCGIFFLAGS:0x8913 SIOCSIFFLAGS:0x8914
         SIOCGIFMTU:0x8921 SIOCGIFHWADDR:0x8927 SIOCGIFINDEX:0x8933
         SIOCETHTOOL:0x8946'
-perf_pid= perf_pids=
+perf_pid='' perf_pids=''
 ioctl_counts=()
 if command -v perf > /dev/null; then
     events=(-e syscalls:sys_enter_ioctl)

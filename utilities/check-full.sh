@@ -47,10 +47,12 @@ for which in $builds; do
         echo $(($(date +%s) - start)) > "$LOG_DIR/$which-$target.seconds"
         mv "$results.tmp" "$results"
     done
-    (cd "$LOG_DIR" && cat $(printf "$which-%s.tsv " $targets)) \
-        > "$LOG_DIR/$which.tsv"
-    (cd "$LOG_DIR" && cat $(printf "$which-%s.seconds " $targets)) |
-        paste -sd+ | bc > "$LOG_DIR/$which.seconds"
+    for target in $targets; do
+        cat "$LOG_DIR/$which-$target.tsv"
+    done > "$LOG_DIR/$which.tsv"
+    for target in $targets; do
+        cat "$LOG_DIR/$which-$target.seconds"
+    done | paste -sd+ | bc > "$LOG_DIR/$which.seconds"
 done
 touch "$LOG_DIR/stock.tsv" "$LOG_DIR/series.tsv" "$LOG_DIR/own.tsv"
 
