@@ -1,10 +1,12 @@
 /* libFuzzer target for rtnetlink_parse(), the parser of the RTM_NEWLINK,
  * RTM_DELLINK, RTM_NEWADDR and RTM_DELADDR notifications that netdev-linux,
- * if-notifier and route-table receive from the kernel.  Built and run by
+ * if-notifier and route-table receive from the kernel, and of the replies
+ * (with statistics or not) to netdev-linux's RTM_GETLINK.  Built and run by
  * utilities/fuzz.sh against the tree's lib/.libs/libopenvswitch.a. */
 
 #include <config.h>
 
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +34,20 @@ static size_t
 touch(const char *s)
 {
     return s ? strlen(s) : 0;
+}
+
+/* Reads the 'size' bytes at 'p', if any: the parser promises that the
+ * statistics it points to are whole. */
+static size_t
+touch_bytes(const void *p, size_t size)
+{
+    const uint8_t *bytes = p;
+    size_t sum = 0;
+
+    for (size_t i = 0; p && i < size; i++) {
+        sum += bytes[i];
+    }
+    return sum;
 }
 
 int
@@ -65,6 +81,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sink = touch(change.ifname);
         if (rtnetlink_type_is_rtnlgrp_link(change.nlmsg_type)) {
             sink += touch(change.primary) + touch(change.sub);
+            sink += touch_bytes(change.stats64,
+                                sizeof(struct rtnl_link_stats64));
+            sink += touch_bytes(change.stats, sizeof(struct rtnl_link_stats));
         }
         (void) sink;
     }
