@@ -14,6 +14,11 @@
 # up to TAIL_SECONDS (default 6) after the churn so that the daemon's
 # delayed work is included.  A counter the build does not have is "n/a".
 #
+# With CHURN_IPV6=off, IPv6 is disabled in the namespace: the ports then
+# carry no traffic of their own (neighbour discovery, MLD and router
+# solicitations of each new device, flooded by the bridge to every port),
+# so that what remains is the cost of the port changes themselves.
+#
 # With CHURN_ADDRESSES set, every port's device gets an IPv4 address, and
 # so routes, each time it is created; after the churn, OVS's route table
 # is compared with the kernel's (tests/oracle/route-compare.py), and the
@@ -35,13 +40,20 @@ case $n in
     ''|*[!0-9]*|0) echo "$0: N must be a positive number, not '$n'" >&2
                    exit 2 ;;
 esac
+ipv6=${CHURN_IPV6:-on}
+case $ipv6 in
+    on|off) ;;
+    *) echo "$0: CHURN_IPV6 must be 'on' or 'off', not '$ipv6'" >&2
+       exit 2 ;;
+esac
 bin=$tree/_build
 [ -x "$bin/vswitchd/ovs-vswitchd" ] \
     || { echo "$0: $tree is not built (make build)" >&2; exit 1; }
 
 COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
           route_table_dump bridge_reconfigure nln_changed nln_overflow
-          netlink_overflow netdev_get_stats'
+          netlink_overflow netdev_get_stats bridge_iface_netdev_status
+          netdev_linux_rx_buffer_new'
 
 # shellcheck source=lib/sandbox.sh
 . "$(dirname "$0")/lib/sandbox.sh"
@@ -57,6 +69,11 @@ cleanup() {
 }
 sandbox_start "$tree" "$dir" "churn-$$" > /dev/null
 trap cleanup EXIT
+if [ "$ipv6" = off ]; then
+    # "all" also covers br0, which exists already.
+    sb_ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+fi
 
 counter() {
     sb_appctl coverage/read-counter "$1" 2>/dev/null || echo n/a
@@ -133,7 +150,7 @@ for pid in $perf_pids; do
     wait "$pid" || true
 done
 
-line="n=$n churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
+line="n=$n ipv6=$ipv6 churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
 line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
 $(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
 line="$line cpu_main_s_per_port=$(echo "($main_after - $main_before) / \

@@ -4,6 +4,8 @@
 # netlink requests per churned port from the daemon's own counters.
 # Counts, not times: they do not depend on how busy the machine is.
 # After the churn, the route table of each build must equal the kernel's.
+# Without IPv6, so without traffic on the ports, what the series does for
+# a churned port must not depend on how many ports there are.
 
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -54,3 +56,18 @@ if [ "$(echo "$series_sent * 2 < $stock_sent" | bc)" != 1 ]; then
     exit 1
 fi
 echo "ok: $series_sent netlink requests per churned port, stock $stock_sent"
+
+# Without traffic, a churned port's new device gets one burst of receive
+# buffers, and the bridge reads the netdev status of that port alone.
+quiet=$(CHURN_IPV6=off churn "$SERIES_TREE")
+echo "series, IPv6 off: $quiet"
+[ "$(value ipv6 "$quiet")" = off ] || { echo "FAIL: IPv6 was not off" >&2; exit 1; }
+buffers=$(value netdev_linux_rx_buffer_new "$quiet")
+statuses=$(value bridge_iface_netdev_status "$quiet")
+if [ "$(echo "$buffers <= 64 && $statuses <= 6" | bc)" != 1 ]; then
+    echo "FAIL: per churned port, $buffers receive buffers allocated" \
+         "(at most 64) and $statuses netdev status reads (at most 6)" >&2
+    exit 1
+fi
+echo "ok: per churned port, $buffers receive buffers and $statuses netdev" \
+     "status reads"
