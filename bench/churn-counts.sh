@@ -150,7 +150,8 @@ for pid in $perf_pids; do
     wait "$pid" || true
 done
 
-line="n=$n ipv6=$ipv6 churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
+line="n=$n ipv6=$ipv6"
+line="$line churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
 line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
 $(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
 line="$line cpu_main_s_per_port=$(echo "($main_after - $main_before) / \

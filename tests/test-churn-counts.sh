@@ -4,8 +4,8 @@
 # netlink requests per churned port from the daemon's own counters.
 # Counts, not times: they do not depend on how busy the machine is.
 # After the churn, the route table of each build must equal the kernel's.
-# Without IPv6, so without traffic on the ports, what the series does for
-# a churned port must not depend on how many ports there are.
+# Without IPv6, so without traffic on the ports, a churned port must cost
+# the series one burst of receive buffers and the status of that port.
 
 set -eu
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
