@@ -53,7 +53,8 @@ bin=$tree/_build
 COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
           route_table_dump bridge_reconfigure nln_changed nln_overflow
           netlink_overflow netdev_get_stats bridge_iface_netdev_status
-          netdev_linux_rx_buffer_new'
+          netdev_linux_rx_buffer_new netdev_linux_rx_header_reset
+          rev_reconfigure rev_port_toggled rev_mac_learning xlate_actions'
 
 # shellcheck source=lib/sandbox.sh
 . "$(dirname "$0")/lib/sandbox.sh"
