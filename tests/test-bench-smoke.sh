@@ -5,7 +5,8 @@
 # fewer RTNL acquisitions by ovs-vswitchd per churned port than stock
 # (rtnl-probe); without the probe, fewer netlink requests (netlink_sent),
 # with the series' single-device RTM_GETLINK (netdev_linux_getlink) counted
-# at all and fewer than stock's netlink requests.
+# at all and fewer than stock's netlink requests.  Then bench/agent-floor.sh,
+# with N = 2: one round runs, bad input is refused, nothing is left behind.
 #
 # Exit status: 0 pass, 1 fail, 77 skip (the reason on stderr).
 
@@ -112,5 +113,20 @@ else
     less "$getlink" "$stock" \
         || fail "the series sends $getlink RTM_GETLINK per churned port," \
                 "not fewer than stock's $stock netlink requests"
+fi
+# The agent's floor (bench/agent-floor.sh): its rounds run, it refuses
+# bad input, and it leaves no namespace behind.
+floor=$("$TOP/bench/agent-floor.sh" "$STOCK_TREE" 2 1 2> "$out/floor.err") \
+    || fail "bench/agent-floor.sh failed: $(tail -n 3 "$out/floor.err")"
+echo "agent floor (N=2): $floor"
+echo "$floor" | grep -q '^rounds=1 mean_s=[0-9.]* std_s=n/a$' \
+    || fail "bench/agent-floor.sh printed no mean of its round"
+if "$TOP/bench/agent-floor.sh" "$STOCK_TREE" 2 x 2> "$out/floor.err"; then
+    fail "bench/agent-floor.sh took 'x' rounds"
+fi
+grep -q "must be positive numbers, not 'x'" "$out/floor.err" \
+    || fail "bench/agent-floor.sh did not say what is wrong with 'x'"
+if ip netns list | grep -q '^ovs-floor-'; then
+    fail "bench/agent-floor.sh left a namespace: $(ip netns list)"
 fi
 echo "ok"
