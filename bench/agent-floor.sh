@@ -45,9 +45,5 @@ vsctl="$SANDBOX_TREE/_build/utilities/ovs-vsctl --db=unix:$dir/db.sock"
 vsctl="$vsctl --timeout=120"
 sb_ns "$driver" --ports "$n" --setup --vsctl "$vsctl" > /dev/null
 
-pid=$(sandbox_vswitchd_pid)
-kill "$pid"
-while kill -0 "$pid" 2> /dev/null; do
-    sleep 0.1
-done
+sandbox_stop_daemon ovs-vswitchd
 sb_ns "$driver" --ports "$n" --rounds "$rounds" --vsctl "$vsctl --no-wait"

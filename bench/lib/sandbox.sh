@@ -55,19 +55,26 @@ sandbox_start() {
     echo "$SANDBOX_NS"
 }
 
+# Stops one daemon of the sandbox (ovs-vswitchd or ovsdb-server): SIGTERM,
+# then SIGKILL if it is still there 5 s later.
+sandbox_stop_daemon() {
+    local pid
+    pid=$(cat "$SANDBOX_DIR/$1.pid" 2>/dev/null) || return 0
+    kill "$pid" 2>/dev/null || return 0
+    # A scenario may have left it frozen (SIGSTOP).
+    kill -CONT "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.05
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
 sandbox_stop() {
-    local daemon pid
+    local daemon
     [ -n "$SANDBOX_DIR" ] || return 0
     for daemon in ovs-vswitchd ovsdb-server; do
-        pid=$(cat "$SANDBOX_DIR/$daemon.pid" 2>/dev/null) || continue
-        kill "$pid" 2>/dev/null || continue
-        # A scenario may have left it frozen (SIGSTOP).
-        kill -CONT "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill -KILL "$pid" 2>/dev/null || true
+        sandbox_stop_daemon "$daemon"
     done
     ip netns del "$SANDBOX_NS" 2>/dev/null || true
     SANDBOX_DIR=
