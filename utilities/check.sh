@@ -7,10 +7,12 @@
 . "$(dirname "$0")/common.sh"
 
 # The OVS unit tests that exercise routing, netlink, tunnels and interfaces
-# (with dummy netdevs), and the system tests of the userspace datapath that
-# drive real Linux devices: interfaces, routes, taps and the series' own
-# tests (keyword netdev-linux-events).
+# (with dummy netdevs) and the series' own unit tests (found by words of
+# their titles), and the system tests of the userspace datapath that drive
+# real Linux devices: interfaces, routes, taps and the series' own tests
+# (keyword netdev-linux-events).
 default_unit='-k ovs_router -k tunnel -k netlink -k interface'
+default_unit="$default_unit -k revalidates -k commits -k poll-loop"
 default_system='-k interface -k route'
 default_system="$default_system -k netdev-linux-events"
 UNIT_KEYWORDS=${UNIT_KEYWORDS:-$default_unit}
