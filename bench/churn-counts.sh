@@ -55,7 +55,7 @@ COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
           netlink_overflow netdev_get_stats bridge_iface_netdev_status
           netdev_linux_rx_buffer_new netdev_linux_rx_header_reset
           rev_reconfigure rev_port_toggled rev_mac_learning xlate_actions
-          odp_commit_unchanged'
+          odp_commit_unchanged netdev_linux_rx_idle'
 
 # shellcheck source=lib/sandbox.sh
 . "$(dirname "$0")/lib/sandbox.sh"
