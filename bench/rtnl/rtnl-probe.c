@@ -32,14 +32,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/ethtool.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -530,6 +534,39 @@ disarm(void)
     n_links = 0;
 }
 
+/* An ethtool request takes RTNL whatever the device and the answer, so
+ * one on "lo" must trap: a watchpoint that is set but never fires (seen on
+ * some VMs) would otherwise count nothing and report zero acquisitions as
+ * if they were a measurement. */
+static void get_stats(struct rp_stats *);
+
+static void
+check_watchpoint_fires(void)
+{
+    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+    struct ifreq ifr;
+    struct rp_stats st;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        disarm();
+        die(1, "socket: %s", strerror(errno));
+    }
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    ifr.ifr_data = (void *) &info;
+    ioctl(fd, SIOCETHTOOL, &ifr);   /* Its answer does not matter. */
+    close(fd);
+
+    get_stats(&st);
+    if (!st.traps) {
+        disarm();
+        die(EXIT_UNSUPPORTED, "the watchpoint on rtnl_mutex does not fire "
+            "here: an ethtool request, which takes RTNL, trapped 0 times");
+    }
+}
+
 /* ---- Results. ---- */
 
 struct proc_count {
@@ -891,6 +928,11 @@ main(int argc, char *argv[])
 
     ri.mutex_addr = find_rtnl_mutex(&ml);
     if (check) {
+        skel->bss->owner_addr = ri.mutex_addr + ml.owner_off;
+        arm(ri.mutex_addr + ml.owner_off);
+        skel->bss->deadline_ns = now_ns() + DEADLINE_GRACE_NS;
+        check_watchpoint_fires();
+        disarm();
         printf("rtnl_mutex 0x%" PRIx64 " owner 0x%" PRIx64 "\n",
                ri.mutex_addr, ri.mutex_addr + ml.owner_off);
         rtnl_probe_bpf__destroy(skel);
@@ -931,6 +973,7 @@ main(int argc, char *argv[])
     uint64_t start = now_ns();
     uint64_t end = start + (uint64_t) (duration * 1e9);
     skel->bss->deadline_ns = end + DEADLINE_GRACE_NS;
+    check_watchpoint_fires();
     if (verbose) {
         msg("armed on %d CPUs, watching 0x%" PRIx64 " for %.3f s", n_links,
             owner_addr, duration);
