@@ -534,12 +534,12 @@ disarm(void)
     n_links = 0;
 }
 
+static void get_stats(struct rp_stats *);
+
 /* An ethtool request takes RTNL whatever the device and the answer, so
  * one on "lo" must trap: a watchpoint that is set but never fires (seen on
  * some VMs) would otherwise count nothing and report zero acquisitions as
  * if they were a measurement. */
-static void get_stats(struct rp_stats *);
-
 static void
 check_watchpoint_fires(void)
 {
