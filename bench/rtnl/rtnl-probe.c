@@ -534,39 +534,6 @@ disarm(void)
     n_links = 0;
 }
 
-static void get_stats(struct rp_stats *);
-
-/* An ethtool request takes RTNL whatever the device and the answer, so
- * one on "lo" must trap: a watchpoint that is set but never fires (seen on
- * some VMs) would otherwise count nothing and report zero acquisitions as
- * if they were a measurement. */
-static void
-check_watchpoint_fires(void)
-{
-    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-    struct ifreq ifr;
-    struct rp_stats st;
-    int fd;
-
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        disarm();
-        die(1, "socket: %s", strerror(errno));
-    }
-    memset(&ifr, 0, sizeof ifr);
-    strcpy(ifr.ifr_name, "lo");
-    ifr.ifr_data = (void *) &info;
-    ioctl(fd, SIOCETHTOOL, &ifr);   /* Its answer does not matter. */
-    close(fd);
-
-    get_stats(&st);
-    if (!st.traps) {
-        disarm();
-        die(EXIT_UNSUPPORTED, "the watchpoint on rtnl_mutex does not fire "
-            "here: an ethtool request, which takes RTNL, trapped 0 times");
-    }
-}
-
 /* ---- Results. ---- */
 
 struct proc_count {
@@ -624,6 +591,37 @@ get_stats(struct rp_stats *sum)
         sum->read_errors += per_cpu[i].read_errors;
     }
     free(per_cpu);
+}
+
+/* An ethtool request takes RTNL whatever the device and the answer, so
+ * one on "lo" must trap: a watchpoint that is set but never fires (seen on
+ * some VMs) would otherwise count nothing and report zero acquisitions as
+ * if they were a measurement. */
+static void
+check_watchpoint_fires(void)
+{
+    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+    struct ifreq ifr;
+    struct rp_stats st;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        disarm();
+        die(1, "socket: %s", strerror(errno));
+    }
+    memset(&ifr, 0, sizeof ifr);
+    strcpy(ifr.ifr_name, "lo");
+    ifr.ifr_data = (void *) &info;
+    ioctl(fd, SIOCETHTOOL, &ifr);   /* Its answer does not matter. */
+    close(fd);
+
+    get_stats(&st);
+    if (!st.traps) {
+        disarm();
+        die(EXIT_UNSUPPORTED, "the watchpoint on rtnl_mutex does not fire "
+            "here: an ethtool request, which takes RTNL, trapped 0 times");
+    }
 }
 
 static size_t
@@ -927,14 +925,15 @@ main(int argc, char *argv[])
     }
 
     ri.mutex_addr = find_rtnl_mutex(&ml);
+    uint64_t owner_addr = ri.mutex_addr + ml.owner_off;
+    skel->bss->owner_addr = owner_addr;
     if (check) {
-        skel->bss->owner_addr = ri.mutex_addr + ml.owner_off;
-        arm(ri.mutex_addr + ml.owner_off);
+        arm(owner_addr);
         skel->bss->deadline_ns = now_ns() + DEADLINE_GRACE_NS;
         check_watchpoint_fires();
         disarm();
         printf("rtnl_mutex 0x%" PRIx64 " owner 0x%" PRIx64 "\n",
-               ri.mutex_addr, ri.mutex_addr + ml.owner_off);
+               ri.mutex_addr, owner_addr);
         rtnl_probe_bpf__destroy(skel);
         return 0;
     }
@@ -959,8 +958,6 @@ main(int argc, char *argv[])
         die(1, "signalfd: %s", strerror(errno));
     }
 
-    uint64_t owner_addr = ri.mutex_addr + ml.owner_off;
-    skel->bss->owner_addr = owner_addr;
     skel->bss->delay_ns = (uint64_t) ri.delay_us * 1000;
     if (ri.delay_comm) {
         memset(skel->bss->delay_comm, 0, RP_COMM_LEN);
