@@ -16,7 +16,7 @@ pkgs_test='iproute2 ethtool tcpdump netcat-openbsd iptables nftables lftp
     python3-scapy python3-netaddr python3-packaging python3-pyftpdlib
     python3-pyparsing python3-pytest libnl-3-dev libnl-route-3-dev'
 pkgs_bench='libnl-3-dev libnl-route-3-dev clang llvm libbpf-dev bpftool
-    libelf-dev zlib1g-dev gnuplot-nox'
+    libelf-dev zlib1g-dev gnuplot-nox valgrind'
 pkgs_fuzz='clang llvm libclang-rt-14-dev'
 
 wanted=

@@ -14,6 +14,9 @@
 # SIGINT and SIGTERM exit, so Ctrl-C leaves no daemon, namespace or link
 # behind (links die with the namespace).  A caller that sets its own EXIT
 # trap must call sandbox_stop from it.
+#
+# SANDBOX_VSWITCHD_WRAPPER, if set, is a command (split at spaces) that
+# ovs-vswitchd runs under, e.g. a valgrind tool that counts instructions.
 
 SANDBOX_TREE= SANDBOX_NS= SANDBOX_DIR=
 
@@ -27,8 +30,24 @@ sandbox_vswitchd_pid() { cat "$OVS_RUNDIR/ovs-vswitchd.pid"; }
 
 sandbox_restart_vswitchd() {
     # A SIGKILLed daemon leaves its pidfile behind; --pidfile replaces it.
-    sb_ns "$SANDBOX_TREE/_build/vswitchd/ovs-vswitchd" --detach --pidfile \
-        --no-chdir --log-file "unix:$SANDBOX_DIR/db.sock"
+    if [ -z "${SANDBOX_VSWITCHD_WRAPPER:-}" ]; then
+        sb_ns "$SANDBOX_TREE/_build/vswitchd/ovs-vswitchd" --detach \
+            --pidfile --no-chdir --log-file "unix:$SANDBOX_DIR/db.sock"
+        return
+    fi
+    # Under a wrapper, the daemon does not detach, so that the wrapper's
+    # process is the daemon's (valgrind's control tools look for it there).
+    rm -f "$OVS_RUNDIR/ovs-vswitchd.pid"
+    # shellcheck disable=SC2086
+    sb_ns $SANDBOX_VSWITCHD_WRAPPER \
+        "$SANDBOX_TREE/_build/vswitchd/ovs-vswitchd" --pidfile --no-chdir \
+        --log-file "unix:$SANDBOX_DIR/db.sock" > /dev/null 2>&1 &
+    for _ in $(seq 600); do
+        [ -s "$OVS_RUNDIR/ovs-vswitchd.pid" ] && return 0
+        sleep 0.1
+    done
+    echo "sandbox: ovs-vswitchd did not start" >&2
+    return 1
 }
 
 sandbox_start() {
