@@ -37,8 +37,11 @@ netns=ovs-check-$$
 ip netns add "$netns" || die "cannot create network namespace $netns"
 trap 'ip netns del "$netns" 2>/dev/null || true' EXIT
 ip -n "$netns" link set lo up
+# The lock (fd 9) stays with this script: a daemon that a failed test
+# leaves behind must not hold it and stop every later system suite.
 ip netns exec "$netns" \
-    make -C "$obj" "$target" RECHECK=yes TESTSUITEFLAGS="$*" > "$log" 2>&1 &
+    make -C "$obj" "$target" RECHECK=yes TESTSUITEFLAGS="$*" > "$log" 2>&1 \
+    9>&- &
 make_pid=$!
 if [ -n "${PROGRESS:-}" ]; then
     # Long suites: say how far they are, once a minute.
