@@ -16,7 +16,7 @@ echo "$rule"
 echo 'scenario    build   checks  events    faults  stale  late   converge ms'
 echo '                                                     diffs  median/max'
 echo "$rule"
-for scenario in overflow netns identity flags restart; do
+for scenario in overflow netns identity flags restart dbrestart; do
     for build in stock series; do
         file=$dir/$scenario-$build.txt
         grep -q "^result: " "$file" 2>/dev/null || continue

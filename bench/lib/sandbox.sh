@@ -6,6 +6,7 @@
 #   sandbox_start OVS_TREE DIR NAME   start it (namespace ovs-NAME)
 #   sandbox_stop                      stop the daemons, delete everything
 #   sandbox_restart_vswitchd          start ovs-vswitchd again (after a kill)
+#   sandbox_restart_ovsdb_server      start ovsdb-server again (after a kill)
 #   sandbox_vswitchd_pid              pid of the running ovs-vswitchd
 #   sb_ns CMD...                      run CMD in the namespace
 #   sb_vsctl ARGS... / sb_appctl ARGS...
@@ -50,6 +51,12 @@ sandbox_restart_vswitchd() {
     return 1
 }
 
+sandbox_restart_ovsdb_server() {
+    sb_ns "$SANDBOX_TREE/_build/ovsdb/ovsdb-server" --detach --pidfile \
+        --no-chdir --log-file --remote="punix:$SANDBOX_DIR/db.sock" \
+        "$SANDBOX_DIR/conf.db"
+}
+
 sandbox_start() {
     local tree=$1 dir=$2 name=$3
     SANDBOX_TREE=$(cd "$tree" && pwd)
@@ -66,8 +73,7 @@ sandbox_start() {
     sb_ns ip link set lo up
     "$SANDBOX_TREE/_build/ovsdb/ovsdb-tool" create "$dir/conf.db" \
         "$SANDBOX_TREE/vswitchd/vswitch.ovsschema"
-    sb_ns "$SANDBOX_TREE/_build/ovsdb/ovsdb-server" --detach --pidfile \
-        --no-chdir --log-file --remote="punix:$dir/db.sock" "$dir/conf.db"
+    sandbox_restart_ovsdb_server
     sb_vsctl --no-wait init
     sandbox_restart_vswitchd
     sb_vsctl add-br br0 -- set bridge br0 datapath_type=netdev
