@@ -7,7 +7,10 @@
 # per injected delay, stock and series with their standard deviation) and
 # OUTDIR/rtnl-per-port.png (RTNL acquisitions of ovs-vswitchd per churned
 # port against N, stock and series, one line per delay).  Points with
-# background RTNL pressure are not plotted, unless every point has some.
+# background RTNL pressure are not plotted there, unless every point has
+# some; where pressure.dat has N run at several rates of pressure,
+# OUTDIR/time-vs-pressure.png shows the round's time against the rate and,
+# below, the latency of the pressure tool's requests, for each N and delay.
 
 set -eu
 
@@ -65,14 +68,7 @@ EOF
 } | gnuplot
 
 # RTNL acquisitions per churned port against N (none without rtnl-probe).
-if ! awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
-          END { exit !found }' "$data"; then
-    echo "$0: no RTNL acquisition counts (no rtnl-probe), no" \
-         "$out/rtnl-per-port.png" >&2
-    echo "$out/time-vs-n.png"
-    exit 0
-fi
-{
+plot_rtnl_per_port() {
     cat <<EOF
 set terminal pngcairo size 760,480 font ",10"
 set output '$out/rtnl-per-port.png'
@@ -86,7 +82,7 @@ set grid
 $logx
 EOF
     printf 'plot '
-    sep=
+    local sep= i
     for i in "${!delays[@]}"; do
         printf "%s'%s' index %d using 1:6 with linespoints dt 2 pt 6 lw 2 \\
     lc %d title 'stock, %s us', \\
@@ -97,5 +93,75 @@ EOF
   '
     done
     echo
-} | gnuplot
-echo "$out/time-vs-n.png $out/rtnl-per-port.png"
+}
+
+# The round's time against the rate of background RTNL pressure, and
+# below it the mean latency of the pressure tool's requests during the
+# churn (when the tool timed them): one column per N and delay run at
+# several rates.
+plot_time_vs_pressure() {
+    local groups=("$@") cols=$# rows=1 width i n d
+    width=$((cols == 1 ? 640 : 420 * cols))
+    if awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
+            END { exit !found }' "$pressure_data"; then
+        rows=2
+    fi
+    cat <<EOF
+set terminal pngcairo size $width,$((340 * rows)) font ",10"
+set output '$out/time-vs-pressure.png'
+set datafile missing 'NaN'
+set multiplot layout $rows,$cols title \
+    "Port churn beside other processes' RTNL load, stock OVS 4.0.0 against the series"
+set xlabel 'background RTNL operations per second'
+set key top left
+set grid
+set yrange [0:*]
+# Room for the key above the curves; rates as 2k, 8k.
+set offsets 0, 0, graph 0.25, 0
+set format x '%.0s%c'
+set xrange [0:*]
+EOF
+    for i in "${!groups[@]}"; do
+        IFS=: read -r n d <<< "${groups[i]}"
+        cat <<EOF
+set title 'churn of N = $n ports, injected delay $d us'
+set ylabel 'seconds per round'
+plot '$pressure_data' index $i using 1:2:3 with yerrorlines lw 2 pt 7 \
+         lc rgb '#c0392b' title 'stock', \
+     '' index $i using 1:4:5 with yerrorlines lw 2 pt 5 \
+         lc rgb '#2471a3' title 'series'
+EOF
+    done
+    for i in "${!groups[@]}"; do
+        [ $rows = 2 ] || break
+        cat <<EOF
+set title "the pressure tool's RTNL requests during that churn"
+set ylabel 'mean latency (us)'
+plot '$pressure_data' index $i using 1:6 with linespoints lw 2 pt 7 \
+         lc rgb '#c0392b' title 'beside stock', \
+     '' index $i using 1:7 with linespoints lw 2 pt 5 \
+         lc rgb '#2471a3' title 'beside the series'
+EOF
+    done
+    echo 'unset multiplot'
+}
+
+plots="$out/time-vs-n.png"
+if ! awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
+          END { exit !found }' "$data"; then
+    echo "$0: no RTNL acquisition counts (no rtnl-probe), no" \
+         "$out/rtnl-per-port.png" >&2
+else
+    plot_rtnl_per_port | gnuplot
+    plots="$plots $out/rtnl-per-port.png"
+fi
+
+pressure_data=$out/pressure.dat
+if [ -f "$pressure_data" ]; then
+    read -r -a groups <<< "$(sed -n 's/^# groups: //p' "$pressure_data")"
+    if [ ${#groups[@]} -gt 0 ]; then
+        plot_time_vs_pressure "${groups[@]}" | gnuplot
+        plots="$plots $out/time-vs-pressure.png"
+    fi
+fi
+echo "$plots"

@@ -16,6 +16,11 @@ OUTDIR:
                  point has some, those of the lowest rate), for bench/plot.sh:
                  one gnuplot data block per delay (blocks separated by two
                  blank lines, in the order of the "# delays:" line)
+  pressure.dat   for each N and delay run at two or more rates of
+                 background RTNL pressure, one gnuplot data block (in the
+                 order of the "# groups:" line, N:DELAY each): the round's
+                 time of each build, and the mean latency of the pressure
+                 tool's requests beside it, against the rate
 
 Standard library only.  A value the run could not measure (a counter the
 build lacks, no rtnl-probe) is null in JSON, empty in CSV, "n/a" in the
@@ -26,6 +31,7 @@ import csv
 import json
 import math
 import os
+import re
 import statistics
 import sys
 
@@ -40,16 +46,25 @@ COUNTERS = (
     ("bridge_reconfigure_per_port", "bridge_reconfigure"),
 )
 
+# The latency of rtnl-pressure's own requests during the churn, from its
+# summary line: (field, key).
+PRESSURE_LATENCIES = (
+    ("others_op_us_mean", "op_us_mean"),
+    ("others_op_us_p99", "op_us_p99"),
+    ("others_op_us_max", "op_us_max"),
+)
+
 # The figures that get a mean and a standard deviation per point and build.
 FIGURES = ("round_s", "acq_per_port", "cpu_s_per_port", "ioctl_per_port",
-           "requests_per_port") + tuple(field for field, _ in COUNTERS)
+           "requests_per_port") + tuple(
+    field for field, _ in COUNTERS + PRESSURE_LATENCIES)
 
 CSV_FIELDS = (
     "point", "round", "order", "build", "ports", "delay_us", "pressure_ops",
     "round_s", "settle_s", "tail_s", "acq_vswitchd", "acq_all",
     "acq_per_port", "cpu_s", "cpu_s_per_port", "ioctl_per_port",
     "requests_per_port") + tuple(
-    field for field, _ in COUNTERS) + (
+    field for field, _ in COUNTERS + PRESSURE_LATENCIES) + (
     "probe_status", "pressure_result", "started", "commit")
 
 
@@ -84,6 +99,12 @@ def derive(run, order):
     run["requests_per_port"] = (
         None if ioctls is None or run["netlink_sent_per_port"] is None
         else run["netlink_sent_per_port"] + run["ioctl_per_port"])
+    # Without pressure, or from a pressure tool that did not time its
+    # requests, there is no latency.
+    summary = dict(re.findall(r"(\w+)=([0-9.]+)",
+                              run.get("pressure_result") or ""))
+    for field, key in PRESSURE_LATENCIES:
+        run[field] = float(summary[key]) if key in summary else None
     return run
 
 
@@ -184,6 +205,19 @@ def print_table(points, out):
                        pair(p, "bridge_reconfigure_per_port", 2), cpu])
     rule(rows, out)
 
+    if with_pressure:
+        out.write("\nLatency of the pressure tool's RTNL requests during "
+                  "the churn, us, means, stock / series:\n")
+        rows = [["N", "delay us", "RTNL ops/s", "mean", "p99", "max"]]
+        for p in points:
+            if p["pressure_ops"]:
+                rows.append([str(p["ports"]), str(p["delay_us"]),
+                             str(p["pressure_ops"]),
+                             pair(p, "others_op_us_mean"),
+                             pair(p, "others_op_us_p99", 0),
+                             pair(p, "others_op_us_max", 0)])
+        rule(rows, out)
+
     notes = set()
     for p in points:
         for build in BUILDS:
@@ -248,6 +282,31 @@ def write_plot_data(points, path):
                 f.write(f"{p['ports']} " + " ".join(map(nan, values)) + "\n")
 
 
+def write_pressure_data(points, path):
+    groups = {}
+    for p in points:
+        groups.setdefault((p["ports"], p["delay_us"]), []).append(p)
+    groups = {key: group for key, group in sorted(groups.items())
+              if len(group) > 1}
+    with open(path, "w") as f:
+        f.write("# groups: " + " ".join(f"{n}:{d}" for n, d in groups)
+                + "\n")
+        f.write("# ops_per_s stock_s stock_std series_s series_std "
+                "stock_others_op_us series_others_op_us\n")
+        for i, ((n, delay), group) in enumerate(groups.items()):
+            if i:
+                f.write("\n\n")
+            f.write(f"# N {n}, delay {delay} us\n")
+            for p in sorted(group, key=lambda p: p["pressure_ops"]):
+                values = []
+                for build in BUILDS:
+                    fig = p[build]["round_s"]
+                    values += [fig["mean"], fig["std"] or 0.0]
+                values += [p[b]["others_op_us_mean"]["mean"] for b in BUILDS]
+                f.write(f"{p['pressure_ops']} "
+                        + " ".join(map(nan, values)) + "\n")
+
+
 def main(argv):
     if len(argv) != 3:
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
@@ -272,6 +331,7 @@ def main(argv):
         for run in runs:
             writer.writerow(csv_value(run.get(k)) for k in CSV_FIELDS)
     write_plot_data(points, os.path.join(outdir, "plot.dat"))
+    write_pressure_data(points, os.path.join(outdir, "pressure.dat"))
     print_table(points, sys.stdout)
     return 0
 

@@ -308,14 +308,21 @@ commit=$(cat "$tree/COMMIT" 2>/dev/null \
         "$(cat "$dir/churn.json")" "$probe_status" "$probe_json"
 } | tee "$dir/run.json"
 
-# One line for the log: the round's time, the daemon's RTNL acquisitions.
+# One line for the log: the round's time, the daemon's RTNL acquisitions,
+# and with pressure the latency of the pressure tool's requests.
 python3 -c '
-import json, sys
+import json, re, sys
 r = json.load(open(sys.argv[1]))
 p = r["probe"]
 acq = ("%.0f" % (sum(q["count"] for q in p["by_pid"]
                      if q["pid"] == r["vswitchd_pid"]) / r["ports"])
        if p else "n/a")
-print("run-point: %s N=%d delay %d us: %.2f s, %s RTNL acquisitions per port"
-      % (r["build"], r["ports"], r["delay_us"], r["churn"]["seconds"][0], acq))
+line = ("run-point: %s N=%d delay %d us: %.2f s, %s RTNL acquisitions per port"
+        % (r["build"], r["ports"], r["delay_us"], r["churn"]["seconds"][0],
+           acq))
+if r["pressure_ops"]:
+    ops = dict(re.findall(r"(\w+)=([0-9.]+)", r["pressure_result"]))
+    line += ("; beside %d RTNL ops/s taking %s us on average"
+             % (r["pressure_ops"], ops.get("op_us_mean", "n/a")))
+print(line)
 ' "$dir/run.json" >&2

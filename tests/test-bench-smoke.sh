@@ -1,7 +1,9 @@
 #!/bin/bash
-# Smoke test of 'make bench': one tiny point (N = 3 ports, no injected
-# delay, one run of each build) through bench/run-point.sh, bench/report.py
-# and bench/plot.sh.  Counts only, no timed assertion: the series must need
+# Smoke test of 'make bench': two tiny points (N = 3 ports, no injected
+# delay, without and with background RTNL pressure, one run of each build)
+# through bench/run-point.sh, bench/report.py and bench/plot.sh; the
+# pressure tool must have run through the churn and the pressure plot be
+# drawn.  Counts only, no timed assertion: the series must need
 # fewer RTNL acquisitions by ovs-vswitchd per churned port than stock
 # (rtnl-probe); without the probe, fewer netlink requests (netlink_sent),
 # with the series' single-device RTM_GETLINK (netdev_linux_getlink) counted
@@ -54,15 +56,19 @@ fi
 
 out=$(mktemp -d /tmp/bench-smoke.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-k=0
-for build in stock series; do
-    tree=$SERIES_TREE
-    [ $build = series ] || tree=$STOCK_TREE
-    k=$((k + 1))
-    line=$("$TOP/bench/run-point.sh" --build $build --probe $probe \
-               --settle-max 8 --tail 2 "$tree" $n) \
-        || fail "bench/run-point.sh failed for $build"
-    echo "{\"point\":1,\"round\":1,${line#\{}" >> "$out/runs.jsonl"
+pressure_rate=500
+for point in 1 2; do
+    pressure=$(((point - 1) * pressure_rate))
+    for build in stock series; do
+        tree=$SERIES_TREE
+        [ $build = series ] || tree=$STOCK_TREE
+        line=$("$TOP/bench/run-point.sh" --build $build --probe $probe \
+                   --pressure $pressure --settle-max 8 --tail 2 "$tree" $n) \
+            || fail "bench/run-point.sh failed for $build," \
+                    "pressure $pressure/s"
+        echo "{\"point\":$point,\"round\":1,${line#\{}" \
+            >> "$out/runs.jsonl"
+    done
 done
 
 python3 "$TOP/bench/report.py" "$out/runs.jsonl" "$out" \
@@ -70,11 +76,33 @@ python3 "$TOP/bench/report.py" "$out/runs.jsonl" "$out" \
 for f in results.json results.csv plot.dat; do
     [ -s "$out/$f" ] || fail "bench/report.py wrote no $f"
 done
-[ "$(wc -l < "$out/results.csv")" = 3 ] \
-    || fail "results.csv should have a header and 2 runs"
+[ "$(wc -l < "$out/results.csv")" = 5 ] \
+    || fail "results.csv should have a header and 4 runs"
+# The pressure tool ran beside both churns of point 2, and only there.
+python3 - "$out/results.json" "$pressure_rate" <<'PY' || fail "pressure: see above"
+import json, re, sys
+rate = int(sys.argv[2])
+for run in json.load(open(sys.argv[1]))["runs"]:
+    ops = re.search(r"ops=(\d+)", run["pressure_result"] or "")
+    if run["pressure_ops"] == rate:
+        if not ops or int(ops.group(1)) == 0:
+            sys.exit(f"{run['build']}: no RTNL operations beside the churn"
+                     f" at {rate}/s: {run['pressure_result']!r}")
+        if run["others_op_us_p99"] is None:
+            sys.exit(f"{run['build']}: the pressure tool's requests were"
+                     f" not timed: {run['pressure_result']!r}")
+        print(f"{run['build']}: beside the churn, {ops.group(0)}, taking"
+              f" {run['others_op_us_mean']:.0f} us on average")
+    elif ops:
+        sys.exit(f"{run['build']}: pressure where none was asked for")
+PY
+grep -qx "# groups: $n:0" "$out/pressure.dat" \
+    || fail "pressure.dat has no group for N=$n: $(head -n 1 "$out/pressure.dat")"
 if command -v gnuplot > /dev/null; then
     "$TOP/bench/plot.sh" "$out" > /dev/null || fail "bench/plot.sh failed"
-    [ -s "$out/time-vs-n.png" ] || fail "bench/plot.sh drew no time-vs-n.png"
+    for png in time-vs-n time-vs-pressure; do
+        [ -s "$out/$png.png" ] || fail "bench/plot.sh drew no $png.png"
+    done
 else
     echo "no gnuplot: plots not checked" >&2
 fi

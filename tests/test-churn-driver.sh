@@ -6,7 +6,8 @@
 #   churn-driver --setup creates the veth pairs, sets them up and adds every
 #   port with one vsctl call; a round removes, re-creates (new ifindex) and
 #   re-adds each port in order; --teardown removes them all;
-#   rtnl-pressure makes dumps and changes and deletes its devices at exit.
+#   rtnl-pressure makes dumps and changes, times each, and deletes its
+#   devices at exit.
 #
 # Never touches the host's own interfaces: every device command names a
 # namespace of this test.
@@ -167,6 +168,14 @@ read -r ops dumps changes < <(sed -n \
 [ -n "${ops:-}" ] || fail "rtnl-pressure printed no summary"
 [ "$ops" -gt 0 ] && [ "$dumps" -gt 0 ] && [ "$changes" -gt 0 ] \
     || fail "rtnl-pressure did nothing: $(cat "$dir/prs.out")"
+# Its requests were timed: a latency for each, in order p50 <= p99 <= max.
+read -r p50 p99 max < <(sed -n \
+    's/.* op_us_mean=[0-9.]* op_us_p50=\([0-9]*\) op_us_p99=\([0-9]*\) op_us_max=\([0-9]*\)$/\1 \2 \3/p' \
+    "$dir/prs.out")
+[ -n "${max:-}" ] || fail "rtnl-pressure printed no latencies"
+# The quantiles are rounded up to the microsecond, the maximum to nearest.
+[ "$p50" -gt 0 ] && [ "$p50" -le "$p99" ] && [ "$p99" -le $((max + 1)) ] \
+    || fail "rtnl-pressure's latencies are out of order: $(cat "$dir/prs.out")"
 left=$(ip -n "$ns2" -o link show | grep -c ': prs' || true)
 [ "$left" = 0 ] || fail "rtnl-pressure left $left devices behind"
 
@@ -182,5 +191,6 @@ kill -TERM $pid
 wait $pid || fail "rtnl-pressure failed on SIGTERM: $(cat "$dir/prs.out")"
 left=$(ip -n "$ns2" -o link show | grep -c ': prs' || true)
 [ "$left" = 0 ] || fail "rtnl-pressure left $left devices behind on SIGTERM"
-echo "ok: rtnl-pressure: $ops ops ($dumps dumps, $changes changes)"
+echo "ok: rtnl-pressure: $ops ops ($dumps dumps, $changes changes)," \
+     "latency p50/p99/max $p50/$p99/$max us"
 exit 0

@@ -24,13 +24,14 @@
 . "$(dirname "$0")/common.sh"
 
 profile=${PROFILE:-default}
-pressure=${PRESSURE:-0}
 points=()   # "N:DELAY:PRESSURE"
 cross() {
-    local n d
+    local n d r
     for n in $1; do
         for d in $2; do
-            points+=("$n:$d:$pressure")
+            for r in ${3:-${PRESSURE:-0}}; do
+                points+=("$n:$d:$r")
+            done
         done
     done
 }
@@ -38,6 +39,9 @@ case $profile in
     default)
         rounds=${ROUNDS:-1}
         cross "${N:-10 50 100}" "${DELAYS:-0 100 1000}" ;;
+    pressure)
+        rounds=${ROUNDS:-2}
+        cross "${N:-50 100}" "${DELAYS:-0}" "${PRESSURE:-0 2000 8000}" ;;
     full)
         rounds=${ROUNDS:-3}
         if [ -n "${N:-}${DELAYS:-}" ]; then
@@ -48,7 +52,7 @@ case $profile in
             cross "200 500 1000" 0
             points+=("100:0:${PRESSURE_FULL:-1000}")
         fi ;;
-    *) die "unknown PROFILE '$profile' (default, full)" ;;
+    *) die "unknown PROFILE '$profile' (default, full, pressure)" ;;
 esac
 for p in "${points[@]}" "$rounds:0:0"; do
     IFS=: read -r n d r <<< "$p"
@@ -101,7 +105,7 @@ work=$(mktemp -d /tmp/ovs-bench-runs.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 : > "$runs"
-rm -rf "$out"/*.png "$out"/results.* "$out"/plot.dat "$out"/table.txt \
+rm -rf "$out"/*.png "$out"/results.* "$out"/*.dat "$out"/table.txt \
     "$out"/failed-run "$out"/bin
 
 # The runs use a copy of each build's programs (bench/snapshot.sh): other

@@ -8,7 +8,12 @@
  * MTU), round robin, until the duration is over or SIGTERM, SIGINT or
  * SIGHUP arrives.  Then deletes its devices and prints
  *
- *   ops=X dumps=Y changes=Z seconds=S
+ *   ops=X dumps=Y changes=Z seconds=S op_us_mean=M op_us_p50=A
+ *   op_us_p99=B op_us_max=C
+ *
+ * (on one line): how long its requests took, from send to the last reply,
+ * in microseconds.  Each takes RTNL, so they wait for whoever else holds
+ * it: the other processes' RTNL load, seen from one of them.
  *
  * usage: rtnl-pressure [--devices K] [--prefix P] [--type veth|dummy]
  *                      [--rate OPS_PER_SECOND] [--duration S]
@@ -38,6 +43,9 @@
 #define MTU_A 1500
 #define MTU_B 1400
 
+/* Latencies are counted in 1 us buckets up to this, above in the last. */
+#define LATENCY_BUCKETS 100000
+
 static const char *program_name = "rtnl-pressure";
 
 enum change_kind { CHANGE_UP, CHANGE_MTU };
@@ -59,6 +67,13 @@ struct device {
     bool mtu_b;                 /* Has MTU_B, else MTU_A. */
 };
 
+struct latencies {
+    unsigned int *buckets;      /* LATENCY_BUCKETS counters. */
+    long count;
+    double sum_us;
+    double max_us;
+};
+
 static volatile sig_atomic_t stop_signal;
 
 static void
@@ -78,7 +93,8 @@ usage(int status)
 "namespace and alternates, at the given rate, a dump of all links and a\n"
 "change of one of them (IFF_UP toggled, or MTU %d/%d), for S seconds or\n"
 "until SIGTERM/SIGINT/SIGHUP.  Then deletes the devices and prints\n"
-"'ops=X dumps=Y changes=Z seconds=S'.\n"
+"'ops=X dumps=Y changes=Z seconds=S' and the requests' latency\n"
+"(op_us_mean, op_us_p50, op_us_p99, op_us_max: microseconds).\n"
 "Defaults: --devices 8 --prefix prs --type veth --rate 100 --change up,\n"
 "--duration 0 (until a signal).\n", program_name, MTU_A, MTU_B);
     exit(status);
@@ -405,6 +421,39 @@ sleep_until(double t)
 }
 
 static void
+latency_add(struct latencies *l, double us)
+{
+    long bucket = us < 0 ? 0 : (long) us;
+
+    if (bucket >= LATENCY_BUCKETS) {
+        bucket = LATENCY_BUCKETS - 1;
+    }
+    l->buckets[bucket]++;
+    l->count++;
+    l->sum_us += us;
+    if (us > l->max_us) {
+        l->max_us = us;
+    }
+}
+
+/* The latency under which a fraction 'q' of the requests stayed, to the
+ * microsecond ("the bucket's upper bound"). */
+static long
+latency_quantile(const struct latencies *l, double q)
+{
+    long rank = (long) ceil(q * l->count);
+    long seen = 0;
+
+    for (long i = 0; i < LATENCY_BUCKETS; i++) {
+        seen += l->buckets[i];
+        if (seen >= rank && seen) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+static void
 catch_signals(void)
 {
     static const int signals[] = { SIGTERM, SIGINT, SIGHUP };
@@ -426,6 +475,7 @@ int
 main(int argc, char *argv[])
 {
     long ops = 0, dumps = 0, changes = 0, links_seen = 0;
+    struct latencies latencies = { .count = 0 };
     struct device *devs;
     struct options o;
     struct nl_sock *sk;
@@ -438,7 +488,8 @@ main(int argc, char *argv[])
     catch_signals();
 
     devs = calloc(o.devices, sizeof *devs);
-    if (!devs) {
+    latencies.buckets = calloc(LATENCY_BUCKETS, sizeof *latencies.buckets);
+    if (!devs || !latencies.buckets) {
         error_msg("out of memory");
         return 1;
     }
@@ -477,6 +528,8 @@ main(int argc, char *argv[])
     start = next = now_seconds();
     end = start + o.duration;
     while (!status && !stop_signal) {
+        double sent = now_seconds();
+
         if (ops % 2 == 0) {
             if (dump_links(sk, cb) < 0) {
                 status = 1;
@@ -490,6 +543,7 @@ main(int argc, char *argv[])
             }
             changes++;
         }
+        latency_add(&latencies, (now_seconds() - sent) * 1e6);
         ops++;
 
         /* Keep to the schedule, but do not make up for more than a second
@@ -519,11 +573,16 @@ main(int argc, char *argv[])
         fprintf(stderr, "%s: stopped by signal %d\n", program_name,
                 (int) stop_signal);
     }
-    printf("ops=%ld dumps=%ld changes=%ld seconds=%.3f\n", ops, dumps,
-           changes, elapsed);
+    printf("ops=%ld dumps=%ld changes=%ld seconds=%.3f op_us_mean=%.1f "
+           "op_us_p50=%ld op_us_p99=%ld op_us_max=%.0f\n", ops, dumps,
+           changes, elapsed,
+           latencies.count ? latencies.sum_us / latencies.count : 0.0,
+           latency_quantile(&latencies, 0.50),
+           latency_quantile(&latencies, 0.99), latencies.max_us);
 
     nl_cb_put(cb);
     nl_socket_free(sk);
     free(devs);
+    free(latencies.buckets);
     return status;
 }
