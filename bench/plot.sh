@@ -38,6 +38,17 @@ logx=
 # One N only: give gnuplot an x range.
 [ "$min_n" != "$max_n" ] || logx="set xrange [$((min_n - 1)):$((max_n + 1))]"
 
+# The gnuplot command of one panel of round times: block INDEX of FILE,
+# whose columns 2 to 5 are stock's and the series' seconds and deviation.
+plot_round_times() {
+    cat <<EOF
+plot '$1' index $2 using 1:2:3 with yerrorlines lw 2 pt 7 \
+         lc rgb '#c0392b' title 'stock', \
+     '' index $2 using 1:4:5 with yerrorlines lw 2 pt 5 \
+         lc rgb '#2471a3' title 'series'
+EOF
+}
+
 # Time against N: one panel per delay, up to three side by side.
 cols=$((count < 3 ? count : 3))
 rows=$(((count + cols - 1) / cols))
@@ -56,13 +67,8 @@ set yrange [0:*]
 $logx
 EOF
     for i in "${!delays[@]}"; do
-        cat <<EOF
-set title 'injected RTNL delay ${delays[i]} us per acquisition'
-plot '$data' index $i using 1:2:3 with yerrorlines lw 2 pt 7 \
-         lc rgb '#c0392b' title 'stock', \
-     '' index $i using 1:4:5 with yerrorlines lw 2 pt 5 \
-         lc rgb '#2471a3' title 'series'
-EOF
+        echo "set title 'injected RTNL delay ${delays[i]} us per acquisition'"
+        plot_round_times "$data" "$i"
     done
     echo 'unset multiplot'
 } | gnuplot
@@ -123,14 +129,9 @@ set xrange [0:*]
 EOF
     for i in "${!groups[@]}"; do
         IFS=: read -r n d <<< "${groups[i]}"
-        cat <<EOF
-set title 'churn of N = $n ports, injected delay $d us'
-set ylabel 'seconds per round'
-plot '$pressure_data' index $i using 1:2:3 with yerrorlines lw 2 pt 7 \
-         lc rgb '#c0392b' title 'stock', \
-     '' index $i using 1:4:5 with yerrorlines lw 2 pt 5 \
-         lc rgb '#2471a3' title 'series'
-EOF
+        echo "set title 'churn of N = $n ports, injected delay $d us'"
+        echo "set ylabel 'seconds per round'"
+        plot_round_times "$pressure_data" "$i"
     done
     for i in "${!groups[@]}"; do
         [ $rows = 2 ] || break
