@@ -38,6 +38,14 @@ logx=
 # One N only: give gnuplot an x range.
 [ "$min_n" != "$max_n" ] || logx="set xrange [$((min_n - 1)):$((max_n + 1))]"
 
+# Whether FILE has a measured value in column 6 or 7 (the RTNL counts of
+# plot.dat, the latencies of pressure.dat): runs without the probe or
+# without pressure have none.
+has_values() {
+    awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
+         END { exit !found }' "$1"
+}
+
 # The gnuplot command of one panel of round times: block INDEX of FILE,
 # whose columns 2 to 5 are stock's and the series' seconds and deviation.
 plot_round_times() {
@@ -108,8 +116,7 @@ EOF
 plot_time_vs_pressure() {
     local groups=("$@") cols=$# rows=1 width i n d
     width=$((cols == 1 ? 640 : 420 * cols))
-    if awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
-            END { exit !found }' "$pressure_data"; then
+    if has_values "$pressure_data"; then
         rows=2
     fi
     cat <<EOF
@@ -117,7 +124,7 @@ set terminal pngcairo size $width,$((340 * rows)) font ",10"
 set output '$out/time-vs-pressure.png'
 set datafile missing 'NaN'
 set multiplot layout $rows,$cols title \
-    "Port churn beside other processes' RTNL load, stock OVS 4.0.0 against the series"
+    "Port churn beside other processes' RTNL load: stock OVS vs the series"
 set xlabel 'background RTNL operations per second'
 set key top left
 set grid
@@ -148,8 +155,7 @@ EOF
 }
 
 plots="$out/time-vs-n.png"
-if ! awk '!/^#/ && NF && ($6 != "NaN" || $7 != "NaN") { found = 1 }
-          END { exit !found }' "$data"; then
+if ! has_values "$data"; then
     echo "$0: no RTNL acquisition counts (no rtnl-probe), no" \
          "$out/rtnl-per-port.png" >&2
 else

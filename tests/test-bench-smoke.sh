@@ -79,7 +79,8 @@ done
 [ "$(wc -l < "$out/results.csv")" = 5 ] \
     || fail "results.csv should have a header and 4 runs"
 # The pressure tool ran beside both churns of point 2, and only there.
-python3 - "$out/results.json" "$pressure_rate" <<'PY' || fail "pressure: see above"
+python3 - "$out/results.json" "$pressure_rate" <<'PY' \
+    || fail "pressure: see above"
 import json, re, sys
 rate = int(sys.argv[2])
 for run in json.load(open(sys.argv[1]))["runs"]:
@@ -97,7 +98,8 @@ for run in json.load(open(sys.argv[1]))["runs"]:
         sys.exit(f"{run['build']}: pressure where none was asked for")
 PY
 grep -qx "# groups: $n:0" "$out/pressure.dat" \
-    || fail "pressure.dat has no group for N=$n: $(head -n 1 "$out/pressure.dat")"
+    || fail "pressure.dat has no group for N=$n:" \
+            "$(head -n 1 "$out/pressure.dat")"
 if command -v gnuplot > /dev/null; then
     "$TOP/bench/plot.sh" "$out" > /dev/null || fail "bench/plot.sh failed"
     for png in time-vs-n time-vs-pressure; do

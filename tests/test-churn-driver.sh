@@ -169,9 +169,8 @@ read -r ops dumps changes < <(sed -n \
 [ "$ops" -gt 0 ] && [ "$dumps" -gt 0 ] && [ "$changes" -gt 0 ] \
     || fail "rtnl-pressure did nothing: $(cat "$dir/prs.out")"
 # Its requests were timed: a latency for each, in order p50 <= p99 <= max.
-read -r p50 p99 max < <(sed -n \
-    's/.* op_us_mean=[0-9.]* op_us_p50=\([0-9]*\) op_us_p99=\([0-9]*\) op_us_max=\([0-9]*\)$/\1 \2 \3/p' \
-    "$dir/prs.out")
+latency() { sed -n "s/.* op_us_$1=\\([0-9]*\\).*/\\1/p" "$dir/prs.out"; }
+p50=$(latency p50) p99=$(latency p99) max=$(latency max)
 [ -n "${max:-}" ] || fail "rtnl-pressure printed no latencies"
 # The quantiles are rounded up to the microsecond, the maximum to nearest.
 [ "$p50" -gt 0 ] && [ "$p50" -le "$p99" ] && [ "$p99" -le $((max + 1)) ] \
