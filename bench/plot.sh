@@ -27,6 +27,10 @@ read -r -a delays <<< "$(sed -n 's/^# delays: //p' "$data")"
 pressure=$(sed -n 's/^# pressure: //p' "$data")
 load=
 [ "${pressure:-0}" = 0 ] || load=", $pressure RTNL ops/s beside"
+# What each injected delay lengthened (rtnl-probe's hook).
+per=acquisition
+[ "$(sed -n 's/^# hook: //p' "$data")" != netdev-event ] \
+    || per='netdev event'
 count=${#delays[@]}
 [ "$count" -gt 0 ] || { echo "$0: $data has no points" >&2; exit 1; }
 max_n=$(awk '!/^#/ && NF { if ($1 > m) m = $1 } END { print m + 0 }' \
@@ -75,7 +79,7 @@ set yrange [0:*]
 $logx
 EOF
     for i in "${!delays[@]}"; do
-        echo "set title 'injected RTNL delay ${delays[i]} us per acquisition'"
+        echo "set title 'injected RTNL delay ${delays[i]} us per $per'"
         plot_round_times "$data" "$i"
     done
     echo 'unset multiplot'
@@ -156,7 +160,7 @@ EOF
 
 plots="$out/time-vs-n.png"
 if ! has_values "$data"; then
-    echo "$0: no RTNL acquisition counts (no rtnl-probe), no" \
+    echo "$0: no RTNL acquisition counts (no rtnl-probe watchpoint), no" \
          "$out/rtnl-per-port.png" >&2
 else
     plot_rtnl_per_port | gnuplot

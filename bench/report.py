@@ -60,7 +60,8 @@ FIGURES = ("round_s", "acq_per_port", "cpu_s_per_port", "ioctl_per_port",
     field for field, _ in COUNTERS + PRESSURE_LATENCIES)
 
 CSV_FIELDS = (
-    "point", "round", "order", "build", "ports", "delay_us", "pressure_ops",
+    "point", "round", "order", "build", "ports", "delay_us", "delay_hook",
+    "pressure_ops",
     "round_s", "settle_s", "tail_s", "acq_vswitchd", "acq_all",
     "acq_per_port", "cpu_s", "cpu_s_per_port", "ioctl_per_port",
     "requests_per_port") + tuple(
@@ -74,7 +75,10 @@ def derive(run, order):
     run["order"] = order
     run["round_s"] = run["churn"]["seconds"][0]
     probe = run.get("probe")
-    if probe:
+    # Runs from before the hook was recorded used the watchpoint.  The
+    # netdev-event hook counts device changes, not RTNL acquisitions.
+    run["delay_hook"] = run.get("delay_hook", "watchpoint")
+    if probe and run["delay_hook"] == "watchpoint":
         # Our daemon only: other ovs-vswitchd processes on the machine
         # (tests running beside) share its name in "by_comm".
         run["acq_vswitchd"] = sum(p["count"] for p in probe["by_pid"]
@@ -139,6 +143,7 @@ def summarize(runs):
                 figures[figure] = {"mean": mean, "std": std}
             statuses = sorted({r["probe_status"] for r in group})
             figures["probe_status"] = statuses
+            figures["delay_hooks"] = sorted({r["delay_hook"] for r in group})
             summary[build] = figures
         stock = summary["stock"]["round_s"]["mean"]
         series = summary["series"]["round_s"]["mean"]
@@ -227,6 +232,10 @@ def print_table(points, out):
                               "injected delay and no RTNL counts (n/a)")
                 elif status != "ok":
                     notes.add(f"{build}: rtnl-probe {status}")
+            if "netdev-event" in p[build]["delay_hooks"]:
+                notes.add(f"{build}: delay injected at every netdev event "
+                          "(rtnl-probe --hook netdev-event), not at every "
+                          "RTNL acquisition; no RTNL counts (n/a)")
     for note in sorted(notes):
         out.write(f"note: {note}\n")
 
@@ -266,6 +275,9 @@ def write_plot_data(points, path):
     with open(path, "w") as f:
         f.write("# delays: " + " ".join(map(str, delays)) + "\n")
         f.write(f"# pressure: {pressure}\n")
+        hooks = sorted({h for p in plain for b in BUILDS
+                        for h in p[b]["delay_hooks"]})
+        f.write("# hook: " + " ".join(hooks) + "\n")
         f.write("# N stock_s stock_std series_s series_std "
                 "stock_acq_per_port series_acq_per_port\n")
         for i, delay in enumerate(delays):

@@ -6,6 +6,9 @@
 #   --build NAME      name recorded for the build (default: the tree's name)
 #   --delay-us D      rtnl-probe spins D us (0..1000) after every RTNL
 #                     acquisition on the machine while armed (default 0)
+#   --hook H          the probe's hook: watchpoint (default) counts and
+#                     delays RTNL acquisitions; netdev-event delays each
+#                     device change instead and counts no acquisitions
 #   --pressure R      rtnl-pressure at R operations/s in a namespace of its
 #                     own during the churn (default 0: none)
 #   --probe yes|no    arm rtnl-probe around the churn (default yes); "no"
@@ -48,15 +51,16 @@ PROBE=$BENCH/rtnl/rtnl-probe
 COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
           route_table_dump bridge_reconfigure'
 
-usage() { sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 err() { echo "run-point: $*" >&2; }
 
-build= delay=0 pressure=0 use_probe=yes settle_max= tail_s=3 dir= keep=
+build= delay=0 hook=watchpoint pressure=0 use_probe=yes settle_max= tail_s=3 dir= keep=
 args=()
 while [ $# -gt 0 ]; do
     case $1 in
         --build) build=$2; shift 2 ;;
         --delay-us) delay=$2; shift 2 ;;
+        --hook) hook=$2; shift 2 ;;
         --pressure) pressure=$2; shift 2 ;;
         --probe) use_probe=$2; shift 2 ;;
         --settle-max) settle_max=$2; shift 2 ;;
@@ -85,6 +89,7 @@ number --tail "$tail_s"
 [ "$n" -gt 0 ] || { err "N must be positive"; exit 2; }
 [ "$delay" -le 1000 ] || { err "--delay-us is at most 1000"; exit 2; }
 case $use_probe in yes|no) ;; *) usage ;; esac
+case $hook in watchpoint|netdev-event) ;; *) usage ;; esac
 [ -n "$build" ] || build=${tree##*/}
 [ -x "$tree/_build/vswitchd/ovs-vswitchd" ] \
     || { err "$tree is not built (make build / make build-stock)"; exit 1; }
@@ -241,7 +246,8 @@ if [ $use_probe = yes ]; then
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         start_counting
         set +e
-        "$PROBE" --json --output "$dir/probe.json" --delay-us "$delay" \
+        "$PROBE" --json --output "$dir/probe.json" --hook "$hook" \
+            --delay-us "$delay" \
             --duration "$bound" -- "$dir/round.sh" 2> "$dir/probe.err"
         status=$?
         set -e
@@ -298,7 +304,8 @@ commit=$(cat "$tree/COMMIT" 2>/dev/null \
     printf '{"build":"%s","tree":"%s","commit":"%s","started":"%s",' \
         "$build" "$tree" "$commit" "$started"
     printf '"vswitchd_pid":%d,' "$vswitchd_pid"
-    printf '"ports":%d,"delay_us":%d,' "$n" "$delay"
+    printf '"ports":%d,"delay_us":%d,"delay_hook":"%s",' "$n" "$delay" \
+        "$hook"
     printf '"pressure_ops":%d,"pressure_result":"%s",' "$pressure" "$pressure_out"
     printf '"settle_s":%s,"tail_s":%d,"clk_tck":%d,"cpu_ticks":%d,' \
         "$settle_s" "$tail_s" "$(getconf CLK_TCK)" $((cpu_after - cpu_before))
@@ -316,7 +323,7 @@ r = json.load(open(sys.argv[1]))
 p = r["probe"]
 acq = ("%.0f" % (sum(q["count"] for q in p["by_pid"]
                      if q["pid"] == r["vswitchd_pid"]) / r["ports"])
-       if p else "n/a")
+       if p and p.get("hook", "watchpoint") == "watchpoint" else "n/a")
 line = ("run-point: %s N=%d delay %d us: %.2f s, %s RTNL acquisitions per port"
         % (r["build"], r["ports"], r["delay_us"], r["churn"]["seconds"][0],
            acq))

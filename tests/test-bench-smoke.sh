@@ -3,12 +3,15 @@
 # delay, without and with background RTNL pressure, one run of each build)
 # through bench/run-point.sh, bench/report.py and bench/plot.sh; the
 # pressure tool must have run through the churn and the pressure plot be
-# drawn.  Counts only, no timed assertion: the series must need
-# fewer RTNL acquisitions by ovs-vswitchd per churned port than stock
-# (rtnl-probe); without the probe, fewer netlink requests (netlink_sent),
-# with the series' single-device RTM_GETLINK (netdev_linux_getlink) counted
-# at all and fewer than stock's netlink requests.  Then bench/agent-floor.sh,
-# with N = 2: one round runs, bad input is refused, nothing is left behind.
+# drawn.  Where the probe's watchpoint does not fire but its netdev-event
+# hook works, a third point, with pressure and 100 us at every netdev
+# event, must have delayed the pressure tool's device changes.  Counts
+# only, no timed assertion: the series must need fewer RTNL acquisitions
+# by ovs-vswitchd per churned port than stock (rtnl-probe); without the
+# probe, fewer netlink requests (netlink_sent), with the series'
+# single-device RTM_GETLINK (netdev_linux_getlink) counted at all and
+# fewer than stock's netlink requests.  Then bench/agent-floor.sh, with
+# N = 2: one round runs, bad input is refused, nothing is left behind.
 #
 # Exit status: 0 pass, 1 fail, 77 skip (the reason on stderr).
 
@@ -53,16 +56,30 @@ else
 fi
 [ $probe = yes ] || echo "no RTNL counts ($why): comparing netlink" \
                         "requests instead" >&2
+delay_hook=none
+if [ $probe = no ] && [ -x "$TOP/bench/rtnl/rtnl-probe" ] \
+   && "$TOP/bench/rtnl/rtnl-probe" --hook netdev-event --check \
+          > /dev/null 2>&1; then
+    delay_hook=netdev-event
+    echo "a third point: pressure and 100 us at every netdev event" >&2
+fi
 
 out=$(mktemp -d /tmp/bench-smoke.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pressure_rate=500
-for point in 1 2; do
-    pressure=$(((point - 1) * pressure_rate))
+points="1 2"
+[ $delay_hook = none ] || points="1 2 3"
+for point in $points; do
+    pressure=$pressure_rate
+    delay=(--probe $probe)
+    case $point in
+        1) pressure=0 ;;
+        3) delay=(--probe yes --hook $delay_hook --delay-us 100) ;;
+    esac
     for build in stock series; do
         tree=$SERIES_TREE
         [ $build = series ] || tree=$STOCK_TREE
-        line=$("$TOP/bench/run-point.sh" --build $build --probe $probe \
+        line=$("$TOP/bench/run-point.sh" --build $build "${delay[@]}" \
                    --pressure $pressure --settle-max 8 --tail 2 "$tree" $n) \
             || fail "bench/run-point.sh failed for $build," \
                     "pressure $pressure/s"
@@ -76,15 +93,25 @@ python3 "$TOP/bench/report.py" "$out/runs.jsonl" "$out" \
 for f in results.json results.csv plot.dat; do
     [ -s "$out/$f" ] || fail "bench/report.py wrote no $f"
 done
-[ "$(wc -l < "$out/results.csv")" = 5 ] \
-    || fail "results.csv should have a header and 4 runs"
-# The pressure tool ran beside both churns of point 2, and only there.
-python3 - "$out/results.json" "$pressure_rate" <<'PY' \
+runs=$((2 * $(echo $points | wc -w)))
+[ "$(wc -l < "$out/results.csv")" = $((runs + 1)) ] \
+    || fail "results.csv should have a header and $runs runs"
+# The pressure tool ran beside the churns of points 2 and 3, and only
+# there.
+python3 - "$out/results.json" "$pressure_rate" "$delay_hook" <<'PY' \
     || fail "pressure: see above"
 import json, re, sys
-rate = int(sys.argv[2])
+rate, delay_hook = int(sys.argv[2]), sys.argv[3]
 for run in json.load(open(sys.argv[1]))["runs"]:
     ops = re.search(r"ops=(\d+)", run["pressure_result"] or "")
+    if run["delay_us"]:
+        probe = run["probe"] or {}
+        if (run["delay_hook"] != delay_hook or not probe.get("delayed")
+                or run["acq_per_port"] is not None):
+            sys.exit(f"{run['build']}: {delay_hook} hook: recorded "
+                     f"{run['delay_hook']}, {probe.get('delayed')} events "
+                     f"delayed, acquisitions {run['acq_per_port']}")
+        print(f"{run['build']}: {probe['delayed']} netdev events delayed")
     if run["pressure_ops"] == rate:
         if not ops or int(ops.group(1)) == 0:
             sys.exit(f"{run['build']}: no RTNL operations beside the churn"

@@ -11,30 +11,12 @@
 
 set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-DIR=$TOP/bench/rtnl
-PROBE=$DIR/rtnl-probe
 N=20
 
 skip() { echo "skip: $*" >&2; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-[ "$(id -u)" = 0 ] || skip "needs root (BPF, watchpoints, namespaces)"
-for tool in python3 ip; do
-    command -v $tool >/dev/null || skip "$tool is missing"
-done
-
-# Build if needed.
-if ! make -s -C "$DIR" >/dev/null 2>"${TMPDIR:-/tmp}/rtnl-probe-build.$$"; then
-    log="${TMPDIR:-/tmp}/rtnl-probe-build.$$"
-    for tool in clang bpftool; do
-        command -v $tool >/dev/null || { rm -f "$log"; skip "no $tool to build rtnl-probe"; }
-    done
-    [ -f /usr/include/bpf/libbpf.h ] || { rm -f "$log"; skip "no libbpf-dev to build rtnl-probe"; }
-    cat "$log" >&2
-    rm -f "$log"
-    fail "cannot build $PROBE"
-fi
-rm -f "${TMPDIR:-/tmp}/rtnl-probe-build.$$"
+. "$TOP/tests/lib/rtnl-probe.sh"
 
 ns=rtnl-probe-test-$$
 tmp=$(mktemp -d)
@@ -58,46 +40,13 @@ ip -n "$ns" link add va type veth peer name vb || fail "cannot create veth in $n
 
 # Our processes get names of their own, so that nothing else running on the
 # machine is counted with them (comm is the name the program is run by).
-nl=rtnlnl$$                     # the netlink requester below
+nl=rtnlnl$$                     # tests/lib/getlink.py
 ipn=rtnlip$$                    # ip, through a symlink
 ln -s "$(command -v ip)" "$tmp/$ipn"
 
-# Sends COUNT single-device RTM_GETLINK requests (for lo) and prints the
-# time they took, in seconds.
-cat >"$tmp/getlink.py" <<'EOF'
-import socket, struct, sys, time
-name, count = sys.argv[1], int(sys.argv[2])
-with open("/proc/self/comm", "w") as f:
-    f.write(name)
-sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
-sock.bind((0, 0))
-RTM_NEWLINK, RTM_GETLINK, NLM_F_REQUEST = 16, 18, 1
-start = time.monotonic()
-for seq in range(1, count + 1):
-    ifinfo = struct.pack("=BxHiII", socket.AF_UNSPEC, 0, 1, 0, 0)
-    sock.send(struct.pack("=IHHII", 16 + len(ifinfo), RTM_GETLINK,
-                          NLM_F_REQUEST, seq, 0) + ifinfo)
-    reply = sock.recv(65536)
-    if struct.unpack_from("=IH", reply)[1] != RTM_NEWLINK:
-        sys.exit("unexpected reply to RTM_GETLINK")
-print("%.6f" % (time.monotonic() - start))
-EOF
-
-# jq-less JSON access: jget FILE PYTHON-EXPRESSION-ON-j
-jget() {
-    python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# probe OUT PROBE-OPTION... -- COMMAND...: run under the probe, JSON to OUT.
-probe() {
-    local out=$1
-    shift
-    "$PROBE" --json --output "$out" "$@" || fail "rtnl-probe $*: exit status $?"
-}
-
 # 1. N single-device RTM_GETLINK: one acquisition each.
 probe "$tmp/getlink.json" --duration 10 -- \
-    ip netns exec "$ns" python3 "$tmp/getlink.py" "$nl" $N >/dev/null
+    ip netns exec "$ns" python3 "$TOP/tests/lib/getlink.py" "$nl" $N >/dev/null
 got=$(jget "$tmp/getlink.json" "j['by_comm'].get('$nl', 0)")
 echo "$N single-device RTM_GETLINK: $got RTNL acquisitions"
 [ "$got" -ge $N ] && [ "$got" -le $((N + 2)) ] ||
@@ -148,9 +97,9 @@ echo "$N x ip link set mtu: $count500 RTNL acquisitions, best time" \
 
 # 4. The same with many requests of one process: 200 x 500 us = 100 ms more.
 probe "$tmp/d0.json" --duration 10 --delay-comm "$nl" -- \
-    ip netns exec "$ns" python3 "$tmp/getlink.py" "$nl" 200 >"$tmp/t0"
+    ip netns exec "$ns" python3 "$TOP/tests/lib/getlink.py" "$nl" 200 >"$tmp/t0"
 probe "$tmp/d500.json" --duration 10 --delay-us 500 --delay-comm "$nl" -- \
-    ip netns exec "$ns" python3 "$tmp/getlink.py" "$nl" 200 >"$tmp/t500"
+    ip netns exec "$ns" python3 "$TOP/tests/lib/getlink.py" "$nl" 200 >"$tmp/t500"
 t0=$(cat "$tmp/t0") t500=$(cat "$tmp/t500")
 echo "200 x RTM_GETLINK: $t0 s without delay, $t500 s with 500 us each"
 [ "$(jget "$tmp/d500.json" "j['by_comm'].get('$nl', 0)")" = 200 ] ||
@@ -184,11 +133,11 @@ for i in $(seq 50); do
     sleep 0.1
 done
 grep -q "armed on" "$tmp/bg.err" || fail "background probe did not arm"
-armed_t=$(ip netns exec "$ns" python3 "$tmp/getlink.py" "$nl" 100)
+armed_t=$(ip netns exec "$ns" python3 "$TOP/tests/lib/getlink.py" "$nl" 100)
 kill -KILL $bg
 wait $bg 2>/dev/null
 bg=
-after_t=$(ip netns exec "$ns" python3 "$tmp/getlink.py" "$nl" 100)
+after_t=$(ip netns exec "$ns" python3 "$TOP/tests/lib/getlink.py" "$nl" 100)
 echo "100 x RTM_GETLINK: $armed_t s armed with 1000 us, $after_t s after kill -9"
 python3 -c "import sys; sys.exit(not ($armed_t >= 0.09 and $after_t < 0.05))" ||
     fail "killed probe: $armed_t s armed, $after_t s after kill"

@@ -16,7 +16,12 @@
 #   N, DELAYS the port counts and injected delays (us, at most 1000); either
 #             replaces the profile's points by the cross product
 #   ROUNDS    runs of each build per point
-#   PRESSURE  background RTNL operations/s during every churn (default 0)
+#   PRESSURE  background RTNL operations/s during every churn (default 0,
+#             or NETDEV_EVENT_PRESSURE with the netdev-event hook)
+#   HOOK      how rtnl-probe injects the delay: watchpoint (every RTNL
+#             acquisition), netdev-event (every device change, for
+#             machines whose watchpoints do not fire) or auto (default:
+#             the first of the two that works here)
 #   SETTLE    at most this many seconds for the daemon to go quiet after
 #             the setup (default 12 + N / 20)
 #   TAIL      seconds after the churn round that are counted too (default 3)
@@ -61,6 +66,16 @@ for p in "${points[@]}" "$rounds:0:0"; do
     [ "$d" -le 1000 ] || die "a delay is at most 1000 us, not $d"
 done
 [ "$rounds" -gt 0 ] || die "ROUNDS must be positive"
+hook=${HOOK:-auto}
+case $hook in
+    auto|watchpoint|netdev-event) ;;
+    *) die "unknown HOOK '$hook' (auto, watchpoint, netdev-event)" ;;
+esac
+netdev_event_pressure=${NETDEV_EVENT_PRESSURE:-500}
+case $netdev_event_pressure in
+    ''|*[!0-9]*) die "NETDEV_EVENT_PRESSURE is not a whole number:" \
+                     "'$netdev_event_pressure'" ;;
+esac
 
 [ "$(id -u)" = 0 ] || die "needs root: namespaces, veth devices, rtnl-probe"
 "$TOP/utilities/deps.sh" build test bench
@@ -70,15 +85,45 @@ done
 "$TOP/utilities/build.sh" "$STOCK_TREE"
 "$TOP/utilities/build-tools.sh" > /dev/null
 
+# Sets status and why for the probe with hook $1.  A busy rtnl_mutex can
+# fail the watchpoint's check too (77): try a few times.
+check_probe() {
+    for _ in 1 2 3 4 5; do
+        why=$("$TOP/bench/rtnl/rtnl-probe" --hook "$1" --check 2>&1) \
+            && status=0 || status=$?
+        [ $status = 77 ] || break
+        sleep 0.5
+    done
+}
+if [ $hook = auto ]; then
+    hook=watchpoint
+    check_probe $hook
+    if [ $status = 77 ]; then
+        say "rtnl-probe's watchpoint does not work here: ${why##*$'\n'}"
+        hook=netdev-event
+        check_probe $hook
+    fi
+else
+    check_probe $hook
+fi
+# The netdev-event hook delays device changes only, the series' and
+# stock's alike, and the daemon's reads not at all: without other
+# processes changing devices there is hardly any contention to make
+# longer.  So these points run beside rtnl-pressure, unless PRESSURE
+# says otherwise.
+if [ $status = 0 ] && [ $hook = netdev-event ]; then
+    say "delays are injected at every netdev event (device change), not" \
+        "at every RTNL acquisition; RTNL acquisitions are n/a"
+    if [ -z "${PRESSURE:-}" ] && [ $profile != pressure ]; then
+        r=$netdev_event_pressure
+        say "every point runs beside $r background RTNL operations/s" \
+            "(NETDEV_EVENT_PRESSURE)"
+        points=("${points[@]/%:0/:$r}")
+    fi
+fi
 # Without the probe (exit 77) there is neither injected delay nor a count
 # of RTNL acquisitions: say so, and run only the points without a delay.
 probe=yes
-# A busy rtnl_mutex can fail the check too (77): try a few times.
-for _ in 1 2 3 4 5; do
-    why=$("$TOP/bench/rtnl/rtnl-probe" --check 2>&1) && status=0 || status=$?
-    [ $status = 77 ] || break
-    sleep 0.5
-done
 if [ $status != 0 ]; then
     [ $status = 77 ] || die "rtnl-probe --check failed: $why"
     probe=no
@@ -157,7 +202,8 @@ for i in "${!points[@]}"; do
             say "point $((i + 1))/${#points[@]} $label, round $round/$rounds," \
                 "$build: run $k of $total_runs (ETA $eta)"
             line=$("$TOP/bench/run-point.sh" --build $build \
-                    --delay-us "$d" --pressure "$r" --probe $probe \
+                    --delay-us "$d" --hook $hook --pressure "$r" \
+                    --probe $probe \
                     ${SETTLE:+--settle-max "$SETTLE"} --tail "${TAIL:-3}" \
                     --dir "$work/run-$k" "$tree" "$n") && status=0 \
                 || status=$?
@@ -185,6 +231,9 @@ echo "$total_runs runs in $((elapsed / 60)) min $((elapsed % 60)) s" \
      "(profile $profile, ROUNDS=$rounds)"
 [ $probe = yes ] || echo "Without rtnl-probe ($why): no injected delay," \
                         "RTNL acquisitions n/a."
+[ $probe = no ] || [ $hook = watchpoint ] \
+    || echo "Delays injected at every netdev event (rtnl-probe --hook" \
+            "netdev-event): RTNL acquisitions n/a."
 echo "Every run: $out/results.json, $out/results.csv"
 [ $plot_status = 0 ] || die "bench/plot.sh failed (results are written)"
 echo "Plots: $plots"

@@ -8,6 +8,13 @@
  * acquired: count it for the current process and, if asked, spin while the
  * mutex is held to make every holder hold it longer.
  *
+ * Where no hardware watchpoint fires, another program can stand in for the
+ * delay: it runs on the notifier_run tracepoint for the rtnetlink
+ * notifier block, that is once per event of the netdev notifier chain,
+ * which the kernel always calls with RTNL held.  It counts and delays
+ * netdev events rather than acquisitions: only the holders that change
+ * a device hold RTNL longer, requests that only read do not.
+ *
  * A second program only copies kernel memory for the loader; it is run with
  * BPF_PROG_TEST_RUN and never attached.
  */
@@ -28,6 +35,7 @@ struct task_struct {
 
 /* Settings, written by the loader through the mmapped .bss. */
 volatile __u64 owner_addr;      /* address of rtnl_mutex.owner */
+volatile __u64 netdev_cb;       /* address of the rtnetlink notifier */
 volatile __u64 delay_ns;        /* spin this long after each acquisition */
 volatile __u64 deadline_ns;     /* CLOCK_MONOTONIC; 0 = do nothing */
 volatile __u32 delay_filter;    /* nonzero: only delay processes named ... */
@@ -82,6 +90,58 @@ same_comm(const char *a, const char *b)
     return 1;
 }
 
+/* Counts an acquisition (or netdev event) of the current task for its
+ * process and, if asked, spins with RTNL held. */
+static __always_inline void
+count_and_delay(struct rp_stats *st)
+{
+    st->acquisitions++;
+
+    struct task_struct *task = (struct task_struct *) bpf_get_current_task();
+    struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+    struct rp_key key = { .tgid = bpf_get_current_pid_tgid() >> 32 };
+    __u64 one = 1, *count;
+
+    if (leader) {
+        BPF_CORE_READ_STR_INTO(&key.comm, leader, comm);
+    } else {
+        bpf_get_current_comm(&key.comm, sizeof key.comm);
+    }
+    count = bpf_map_lookup_elem(&procs, &key);
+    if (count) {
+        __sync_fetch_and_add(count, 1);
+    } else if (bpf_map_update_elem(&procs, &key, &one, BPF_NOEXIST)) {
+        /* Full, or another CPU inserted it just now. */
+        count = bpf_map_lookup_elem(&procs, &key);
+        if (count) {
+            __sync_fetch_and_add(count, 1);
+        } else {
+            st->dropped++;
+        }
+    }
+
+    __u64 d = delay_ns;
+    if (!d) {
+        return;
+    }
+    if (d > RP_MAX_DELAY_US * 1000ULL) {
+        d = RP_MAX_DELAY_US * 1000ULL;
+    }
+    if (delay_filter) {
+        if (!same_comm(key.comm, delay_comm)) {
+            return;
+        }
+    }
+
+    /* Spin while the mutex is held (with interrupts off under the
+     * watchpoint, preemption off under the tracepoint). */
+    __u64 start = bpf_ktime_get_ns();
+    struct spin_ctx sc = { .until = start + d };
+    bpf_loop(RP_MAX_SPIN_STEPS, spin_step, &sc, 0);
+    st->delayed++;
+    st->delay_ns += bpf_ktime_get_ns() - start;
+}
+
 SEC("perf_event")
 int
 rp_on_owner_write(void *ctx)
@@ -120,50 +180,37 @@ rp_on_owner_write(void *ctx)
     }
 
     /* An acquisition by the current task. */
-    st->acquisitions++;
+    count_and_delay(st);
+    return 0;
+}
 
-    struct task_struct *task = (struct task_struct *) cur;
-    struct task_struct *leader = BPF_CORE_READ(task, group_leader);
-    struct rp_key key = { .tgid = bpf_get_current_pid_tgid() >> 32 };
-    __u64 one = 1, *count;
+/* The notifier_run tracepoint's record: 8 bytes of fields common to all
+ * tracepoints, then the notifier function about to be called. */
+struct notifier_run_args {
+    __u64 common;
+    __u64 cb;
+};
 
-    if (leader) {
-        BPF_CORE_READ_STR_INTO(&key.comm, leader, comm);
-    } else {
-        bpf_get_current_comm(&key.comm, sizeof key.comm);
-    }
-    count = bpf_map_lookup_elem(&procs, &key);
-    if (count) {
-        __sync_fetch_and_add(count, 1);
-    } else if (bpf_map_update_elem(&procs, &key, &one, BPF_NOEXIST)) {
-        /* Full, or another CPU inserted it just now. */
-        count = bpf_map_lookup_elem(&procs, &key);
-        if (count) {
-            __sync_fetch_and_add(count, 1);
-        } else {
-            st->dropped++;
-        }
-    }
+SEC("tracepoint/notifier/notifier_run")
+int
+rp_on_notifier_run(struct notifier_run_args *ctx)
+{
+    __u64 deadline = deadline_ns;
+    __u32 zero = 0;
+    struct rp_stats *st;
 
-    __u64 d = delay_ns;
-    if (!d) {
+    if (ctx->cb != netdev_cb) {
         return 0;
     }
-    if (d > RP_MAX_DELAY_US * 1000ULL) {
-        d = RP_MAX_DELAY_US * 1000ULL;
+    st = bpf_map_lookup_elem(&stats, &zero);
+    if (!st) {
+        return 0;
     }
-    if (delay_filter) {
-        if (!same_comm(key.comm, delay_comm)) {
-            return 0;
-        }
+    st->traps++;
+    if (!deadline || bpf_ktime_get_ns() > deadline) {
+        return 0;
     }
-
-    /* Spin while the mutex is held (interrupts are off here). */
-    __u64 start = bpf_ktime_get_ns();
-    struct spin_ctx sc = { .until = start + d };
-    bpf_loop(RP_MAX_SPIN_STEPS, spin_step, &sc, 0);
-    st->delayed++;
-    st->delay_ns += bpf_ktime_get_ns() - start;
+    count_and_delay(st);
     return 0;
 }
 

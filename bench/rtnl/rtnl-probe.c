@@ -12,6 +12,11 @@
  * write watchpoint per CPU (perf PERF_TYPE_BREAKPOINT) is set on the mutex's
  * owner word, with the BPF program of rtnl-probe.bpf.c attached.
  *
+ * With --hook netdev-event, for machines whose watchpoints never fire (some
+ * VMs), a tracepoint on the notifier chains stands in: it counts and
+ * delays the events of the netdev notifier chain, which the kernel calls
+ * with RTNL held, instead of the acquisitions.
+ *
  * Safety: everything is held by file descriptors (nothing pinned), so the
  * watchpoints go away with the process however it ends; the BPF program
  * also stops acting on its own at a deadline slightly after the requested
@@ -31,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/signalfd.h>
@@ -62,6 +68,20 @@
 
 static const char *prog_name = "rtnl-probe";
 static bool verbose;
+
+/* What is counted and delayed: acquisitions of rtnl_mutex, seen by a
+ * watchpoint, or calls of the netdev notifier chain, seen by a
+ * tracepoint. */
+enum hook { HOOK_WATCHPOINT, HOOK_NETDEV_EVENT };
+static enum hook hook = HOOK_WATCHPOINT;
+static const char *const hook_names[] = {
+    [HOOK_WATCHPOINT] = "watchpoint",
+    [HOOK_NETDEV_EVENT] = "netdev-event",
+};
+static const char *const hook_units[] = {
+    [HOOK_WATCHPOINT] = "acquisitions",
+    [HOOK_NETDEV_EVENT] = "netdev events",
+};
 
 static void
 msg(const char *fmt, ...)
@@ -96,11 +116,15 @@ usage(FILE *out)
 "Counts acquisitions of the kernel's RTNL mutex per process, optionally\n"
 "delaying every acquisition, for a bounded time.\n"
 "\n"
+"  --hook H         watchpoint (default): count and delay acquisitions;\n"
+"                   netdev-event: count and delay the calls of the netdev\n"
+"                   notifier chain (device changes, made with RTNL held),\n"
+"                   for machines whose watchpoints do not fire\n"
 "  --duration S     stay armed at most S seconds (default %g, or %g with\n"
 "                   COMMAND; at most %g); ends earlier on SIGINT/SIGTERM\n"
 "                   or when COMMAND exits\n"
-"  --delay-us D     spin D microseconds (0-%d) after each acquisition, with\n"
-"                   RTNL held (default 0)\n"
+"  --delay-us D     spin D microseconds (0-%d) after each acquisition (or\n"
+"                   netdev event), with RTNL held (default 0)\n"
 "  --delay-comm N   delay only acquisitions of processes named N\n"
 "  --interval S     print a progress line to stderr every S seconds\n"
 "  --json           print the result as one JSON object\n"
@@ -140,7 +164,7 @@ libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 enum {
     SYM_RTNL_LOCK, SYM_RTNL_TRYLOCK, SYM_RTNL_IS_LOCKED,
     SYM_ETEXT, SYM_SDATA, SYM_EDATA, SYM_BSS_START, SYM_BSS_STOP,
-    SYM_INIT_STACK, SYM_INIT_BEGIN, SYM_RTNL_MUTEX,
+    SYM_INIT_STACK, SYM_INIT_BEGIN, SYM_RTNL_MUTEX, SYM_NETDEV_NOTIFIER,
     N_SYMS
 };
 
@@ -156,6 +180,8 @@ static const char *const sym_names[N_SYMS] = {
     [SYM_INIT_STACK] = "__start_init_stack",
     [SYM_INIT_BEGIN] = "__init_begin",
     [SYM_RTNL_MUTEX] = "rtnl_mutex",
+    /* Called for every event of the netdev chain, exactly once. */
+    [SYM_NETDEV_NOTIFIER] = "rtnetlink_event",
 };
 
 static uint64_t syms[N_SYMS];
@@ -482,6 +508,16 @@ arm(uint64_t owner_addr)
     if (!links) {
         die(1, "out of memory");
     }
+    if (hook == HOOK_NETDEV_EVENT) {
+        links[0] = bpf_program__attach_tracepoint(
+            skel->progs.rp_on_notifier_run, "notifier", "notifier_run");
+        if (!links[0]) {
+            die(EXIT_UNSUPPORTED, "cannot attach BPF to the notifier_run "
+                "tracepoint: %s", strerror(errno));
+        }
+        n_links = 1;
+        return;
+    }
     for (int cpu = 0; cpu < n_cpus; cpu++) {
         struct perf_event_attr attr;
         int fd;
@@ -624,6 +660,64 @@ check_watchpoint_fires(void)
     }
 }
 
+/* Bringing up "lo" in a network namespace of its own runs the netdev
+ * chain, on any machine, without touching the machine's devices. */
+static void
+check_netdev_event_fires(void)
+{
+    struct rp_stats st;
+    int wstatus;
+    pid_t pid;
+
+    pid = fork();
+    if (pid < 0) {
+        disarm();
+        die(1, "fork: %s", strerror(errno));
+    }
+    if (!pid) {
+        struct ifreq ifr;
+        int fd;
+
+        if (unshare(CLONE_NEWNET)) {
+            _exit(1);
+        }
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        memset(&ifr, 0, sizeof ifr);
+        strcpy(ifr.ifr_name, "lo");
+        if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+            _exit(1);
+        }
+        ifr.ifr_flags |= IFF_UP;
+        _exit(ioctl(fd, SIOCSIFFLAGS, &ifr) ? 1 : 0);
+    }
+    while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+        continue;
+    }
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
+        disarm();
+        die(1, "cannot bring up lo in a new network namespace to check the "
+            "tracepoint");
+    }
+
+    get_stats(&st);
+    if (!st.traps) {
+        disarm();
+        die(EXIT_UNSUPPORTED, "the notifier_run tracepoint does not fire for "
+            "rtnetlink_event here: bringing up lo in a new namespace ran it "
+            "0 times");
+    }
+}
+
+static void
+check_hook_fires(void)
+{
+    if (hook == HOOK_NETDEV_EVENT) {
+        check_netdev_event_fires();
+    } else {
+        check_watchpoint_fires();
+    }
+}
+
 static size_t
 get_procs(struct proc_count **procsp)
 {
@@ -733,19 +827,25 @@ report(FILE *out, bool json, const struct run_info *ri)
     total += st.dropped;
 
     if (json) {
-        fprintf(out, "{\"delay_us\":%u,\"delay_comm\":", ri->delay_us);
+        fprintf(out, "{\"hook\":\"%s\",\"delay_us\":%u,\"delay_comm\":",
+                hook_names[hook], ri->delay_us);
         if (ri->delay_comm) {
             json_string(out, ri->delay_comm);
         } else {
             fputs("null", out);
         }
         fprintf(out, ",\"duration_s\":%.3f,\"armed_s\":%.3f,"
-                "\"timed_out\":%s,\"rtnl_mutex\":\"0x%" PRIx64 "\","
-                "\"cpus\":%d,\"total\":%" PRIu64 ",\"traps\":%" PRIu64
+                "\"timed_out\":%s,\"rtnl_mutex\":",
+                ri->duration, ri->armed_s, ri->timed_out ? "true" : "false");
+        if (ri->mutex_addr) {
+            fprintf(out, "\"0x%" PRIx64 "\"", ri->mutex_addr);
+        } else {
+            fputs("null", out);
+        }
+        fprintf(out, ",\"cpus\":%d,\"total\":%" PRIu64 ",\"traps\":%" PRIu64
                 ",\"delayed\":%" PRIu64 ",\"delay_ns_total\":%" PRIu64
                 ",\"dropped\":%" PRIu64 ",\"by_comm\":{",
-                ri->duration, ri->armed_s, ri->timed_out ? "true" : "false",
-                ri->mutex_addr, ri->n_cpus, total, (uint64_t) st.traps,
+                ri->n_cpus, total, (uint64_t) st.traps,
                 (uint64_t) st.delayed, (uint64_t) st.delay_ns,
                 (uint64_t) st.dropped);
         for (size_t i = 0; i < n_comms; i++) {
@@ -764,19 +864,23 @@ report(FILE *out, bool json, const struct run_info *ri)
         }
         fputs("]}\n", out);
     } else {
-        fprintf(out, "# rtnl-probe: armed %.3f s%s, delay %u us%s%s%s, "
-                "rtnl_mutex 0x%" PRIx64 "\n", ri->armed_s,
-                ri->timed_out ? " (duration reached)" : "", ri->delay_us,
-                ri->delay_comm ? " (only for " : "",
+        fprintf(out, "# rtnl-probe: armed %.3f s%s, delay %u us%s%s%s, ",
+                ri->armed_s, ri->timed_out ? " (duration reached)" : "",
+                ri->delay_us, ri->delay_comm ? " (only for " : "",
                 ri->delay_comm ? ri->delay_comm : "",
-                ri->delay_comm ? ")" : "", ri->mutex_addr);
-        fprintf(out, "# total %" PRIu64 " acquisitions, %" PRIu64 " traps, "
+                ri->delay_comm ? ")" : "");
+        if (ri->mutex_addr) {
+            fprintf(out, "rtnl_mutex 0x%" PRIx64 "\n", ri->mutex_addr);
+        } else {
+            fprintf(out, "hook %s\n", hook_names[hook]);
+        }
+        fprintf(out, "# total %" PRIu64 " %s, %" PRIu64 " traps, "
                 "%" PRIu64 " delayed (%.3f ms spun)%s\n", total,
-                (uint64_t) st.traps, (uint64_t) st.delayed,
-                st.delay_ns / 1e6,
+                hook_units[hook], (uint64_t) st.traps,
+                (uint64_t) st.delayed, st.delay_ns / 1e6,
                 st.dropped ? ", some not attributed (process table full)"
                 : "");
-        fprintf(out, "# pid comm acquisitions\n");
+        fprintf(out, "# pid comm %s\n", hook_units[hook]);
         for (size_t i = 0; i < n; i++) {
             fprintf(out, "%" PRIu32 " ", procs[i].pid);
             text_comm(out, procs[i].comm);
@@ -819,9 +923,11 @@ exit_status(int wstatus)
 int
 main(int argc, char *argv[])
 {
-    enum { OPT_DELAY_US = 256, OPT_DELAY_COMM, OPT_DURATION, OPT_INTERVAL,
-           OPT_JSON, OPT_OUTPUT, OPT_CHECK, OPT_VERBOSE, OPT_HELP };
+    enum { OPT_HOOK = 256, OPT_DELAY_US, OPT_DELAY_COMM, OPT_DURATION,
+           OPT_INTERVAL, OPT_JSON, OPT_OUTPUT, OPT_CHECK, OPT_VERBOSE,
+           OPT_HELP };
     static const struct option options[] = {
+        { "hook", required_argument, NULL, OPT_HOOK },
         { "delay-us", required_argument, NULL, OPT_DELAY_US },
         { "delay-comm", required_argument, NULL, OPT_DELAY_COMM },
         { "duration", required_argument, NULL, OPT_DURATION },
@@ -846,6 +952,17 @@ main(int argc, char *argv[])
         unsigned long v;
 
         switch (opt) {
+        case OPT_HOOK:
+            if (!strcmp(optarg, hook_names[HOOK_WATCHPOINT])) {
+                hook = HOOK_WATCHPOINT;
+            } else if (!strcmp(optarg, hook_names[HOOK_NETDEV_EVENT])) {
+                hook = HOOK_NETDEV_EVENT;
+            } else {
+                fprintf(stderr, "%s: --hook wants watchpoint or netdev-event, "
+                        "not '%s'\n", prog_name, optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case OPT_DELAY_US:
             errno = 0;
             v = strtoul(optarg, &end, 10);
@@ -912,7 +1029,11 @@ main(int argc, char *argv[])
 
     read_kallsyms();
     struct mutex_layout ml = { 0 };
-    get_mutex_layout(&ml);
+    if (hook == HOOK_WATCHPOINT) {
+        get_mutex_layout(&ml);
+    } else if (!syms[SYM_NETDEV_NOTIFIER]) {
+        die(EXIT_UNSUPPORTED, "rtnetlink_event is not in /proc/kallsyms");
+    }
 
     skel = rtnl_probe_bpf__open_and_load();
     if (!skel) {
@@ -924,16 +1045,25 @@ main(int argc, char *argv[])
         die(EXIT_UNSUPPORTED, "the kernel cannot mmap BPF global data");
     }
 
-    ri.mutex_addr = find_rtnl_mutex(&ml);
-    uint64_t owner_addr = ri.mutex_addr + ml.owner_off;
+    uint64_t owner_addr = 0;
+    if (hook == HOOK_WATCHPOINT) {
+        ri.mutex_addr = find_rtnl_mutex(&ml);
+        owner_addr = ri.mutex_addr + ml.owner_off;
+    }
     skel->bss->owner_addr = owner_addr;
+    skel->bss->netdev_cb = syms[SYM_NETDEV_NOTIFIER];
     if (check) {
         arm(owner_addr);
         skel->bss->deadline_ns = now_ns() + DEADLINE_GRACE_NS;
-        check_watchpoint_fires();
+        check_hook_fires();
         disarm();
-        printf("rtnl_mutex 0x%" PRIx64 " owner 0x%" PRIx64 "\n",
-               ri.mutex_addr, owner_addr);
+        if (hook == HOOK_WATCHPOINT) {
+            printf("rtnl_mutex 0x%" PRIx64 " owner 0x%" PRIx64 "\n",
+                   ri.mutex_addr, owner_addr);
+        } else {
+            printf("rtnetlink_event 0x%" PRIx64 "\n",
+                   syms[SYM_NETDEV_NOTIFIER]);
+        }
         rtnl_probe_bpf__destroy(skel);
         return 0;
     }
@@ -970,10 +1100,13 @@ main(int argc, char *argv[])
     uint64_t start = now_ns();
     uint64_t end = start + (uint64_t) (duration * 1e9);
     skel->bss->deadline_ns = end + DEADLINE_GRACE_NS;
-    check_watchpoint_fires();
-    if (verbose) {
+    check_hook_fires();
+    if (verbose && hook == HOOK_WATCHPOINT) {
         msg("armed on %d CPUs, watching 0x%" PRIx64 " for %.3f s", n_links,
             owner_addr, duration);
+    } else if (verbose) {
+        msg("armed on the notifier_run tracepoint, for rtnetlink_event at "
+            "0x%" PRIx64 ", for %.3f s", syms[SYM_NETDEV_NOTIFIER], duration);
     }
 
     pid_t child = 0;
@@ -1009,8 +1142,9 @@ main(int argc, char *argv[])
             struct rp_stats st;
 
             get_stats(&st);
-            msg("%.1f s: %" PRIu64 " acquisitions (+%" PRIu64 "), %" PRIu64
+            msg("%.1f s: %" PRIu64 " %s (+%" PRIu64 "), %" PRIu64
                 " traps", (now - start) / 1e9, (uint64_t) st.acquisitions,
+                hook_units[hook],
                 (uint64_t) (st.acquisitions - last_total),
                 (uint64_t) st.traps);
             last_total = st.acquisitions;
