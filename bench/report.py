@@ -75,10 +75,12 @@ def derive(run, order):
     run["order"] = order
     run["round_s"] = run["churn"]["seconds"][0]
     probe = run.get("probe")
-    # Runs from before the hook was recorded used the watchpoint.  The
-    # netdev-event hook counts device changes, not RTNL acquisitions.
-    run["delay_hook"] = run.get("delay_hook", "watchpoint")
-    if probe and run["delay_hook"] == "watchpoint":
+    # Runs from before the hook was recorded used the watchpoint; a run
+    # without the probe had none.  The netdev-event hook counts device
+    # changes, not RTNL acquisitions.
+    run["delay_hook"] = (run.get("delay_hook", "watchpoint") if probe
+                         else "none")
+    if run["delay_hook"] == "watchpoint":
         # Our daemon only: other ovs-vswitchd processes on the machine
         # (tests running beside) share its name in "by_comm".
         run["acq_vswitchd"] = sum(p["count"] for p in probe["by_pid"]

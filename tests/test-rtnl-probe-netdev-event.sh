@@ -16,40 +16,15 @@ N=20
 DELAY_US=1000
 GETLINK=$TOP/tests/lib/getlink.py
 
-skip() { echo "skip: $*" >&2; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
 . "$TOP/tests/lib/rtnl-probe.sh"
 
-ns=rtnl-probe-nev-$$
-tmp=$(mktemp -d)
-bg=
-cleanup() {
-    [ -n "$bg" ] && kill -KILL "$bg" 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$PROBE" --hook netdev-event --check >"$tmp/check" 2>&1
-rc=$?
-[ $rc = 77 ] && skip "$(tail -n1 "$tmp/check")"
-[ $rc = 0 ] || { cat "$tmp/check" >&2
-                 fail "rtnl-probe --hook netdev-event --check: exit $rc"; }
-cat "$tmp/check"
+check_hook netdev-event
 
 "$PROBE" --hook bogus --duration 1 >/dev/null 2>&1
 rc=$?
 [ $rc = 2 ] || fail "--hook bogus: exit status $rc, not 2"
 
-ip netns add "$ns" || fail "cannot create namespace $ns"
-ip -n "$ns" link add va type veth peer name vb ||
-    fail "cannot create veth in $ns"
-
-# Names of our own, so that nothing else on the machine is counted.
-nl=nevnl$$                      # tests/lib/getlink.py
-ipn=nevip$$                     # ip, through a symlink
-ln -s "$(command -v ip)" "$tmp/$ipn"
+make_namespace nev
 mtu_loop="for i in \$(seq $N); do
               '$tmp/$ipn' -n '$ns' link set va mtu \$((1400 + i)) || exit 1
           done"

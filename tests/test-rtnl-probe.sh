@@ -13,36 +13,10 @@ set -u
 TOP=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 N=20
 
-skip() { echo "skip: $*" >&2; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
 . "$TOP/tests/lib/rtnl-probe.sh"
 
-ns=rtnl-probe-test-$$
-tmp=$(mktemp -d)
-bg=
-cleanup() {
-    [ -n "$bg" ] && kill -KILL "$bg" 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Can the probe work here at all?
-"$PROBE" --check >"$tmp/check" 2>&1
-rc=$?
-[ $rc = 77 ] && skip "$(tail -n1 "$tmp/check")"
-[ $rc = 0 ] || { cat "$tmp/check" >&2; fail "rtnl-probe --check: exit status $rc"; }
-echo "$(cat "$tmp/check")"
-
-ip netns add "$ns" || fail "cannot create namespace $ns"
-ip -n "$ns" link add va type veth peer name vb || fail "cannot create veth in $ns"
-
-# Our processes get names of their own, so that nothing else running on the
-# machine is counted with them (comm is the name the program is run by).
-nl=rtnlnl$$                     # tests/lib/getlink.py
-ipn=rtnlip$$                    # ip, through a symlink
-ln -s "$(command -v ip)" "$tmp/$ipn"
+check_hook watchpoint
+make_namespace rtnl
 
 # 1. N single-device RTM_GETLINK: one acquisition each.
 probe "$tmp/getlink.json" --duration 10 -- \

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # Shared by the tests of bench/rtnl/rtnl-probe: builds it (skipping the
-# test when the tools to build it are missing) and reads its JSON.
-# Expects TOP, skip() and fail() from the test.
+# test when the tools to build it are missing), checks that it works here,
+# makes the test's namespace and reads the probe's JSON.  Expects TOP.
+
+skip() { echo "skip: $*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
 
 DIR=$TOP/bench/rtnl
 PROBE=$DIR/rtnl-probe
@@ -38,4 +41,43 @@ probe() {
     shift
     "$PROBE" --json --output "$out" "$@" ||
         fail "rtnl-probe $*: exit status $?"
+}
+
+# The test's files, its background process (bg) and its namespace (ns)
+# go away however it ends.
+ns=
+tmp=$(mktemp -d)
+bg=
+cleanup() {
+    [ -n "$bg" ] && kill -KILL "$bg" 2>/dev/null
+    [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# check_hook HOOK: skips the test when the probe cannot work here with
+# HOOK, fails it when the check fails otherwise.
+check_hook() {
+    local rc
+    "$PROBE" --hook "$1" --check >"$tmp/check" 2>&1
+    rc=$?
+    [ $rc = 77 ] && skip "$(tail -n1 "$tmp/check")"
+    [ $rc = 0 ] || { cat "$tmp/check" >&2
+                     fail "rtnl-probe --hook $1 --check: exit status $rc"; }
+    cat "$tmp/check"
+}
+
+# make_namespace PREFIX: the namespace ns with the veth pair va/vb, and
+# names of our own for the processes the probe must tell apart from
+# everything else on the machine (comm is the name a program is run by):
+# nl for tests/lib/getlink.py, ipn for ip, through a symlink in tmp.
+make_namespace() {
+    ns=$1-ns-$$
+    ip netns add "$ns" || fail "cannot create namespace $ns"
+    ip -n "$ns" link add va type veth peer name vb ||
+        fail "cannot create veth in $ns"
+    # shellcheck disable=SC2034 # used by the tests
+    nl=$1nl$$
+    ipn=$1ip$$
+    ln -s "$(command -v ip)" "$tmp/$ipn"
 }
