@@ -12,11 +12,15 @@
 # ovsdb-server, as in the benchmark, but no daemon applies the changes or
 # is waited for, and none competes for the CPUs.  Prints churn-driver's
 # lines (round=K ports=N seconds=S, then the mean and standard deviation).
+# Then the same rounds with true(1) in place of ovs-vsctl, so that only
+# the device changes are left (and a process started per port change),
+# each line prefixed with "devices: ": how much of the floor is the
+# kernel's.
 #
 # A wall-time ratio R between stock and the series at N ports is only
 # possible if stock's round is at least R times this floor.
 
-set -eu
+set -euo pipefail
 
 [ $# -ge 2 ] || { echo "usage: $0 OVS_TREE N [ROUNDS]" >&2; exit 2; }
 n=$2 rounds=${3:-3}
@@ -47,3 +51,5 @@ sb_ns "$driver" --ports "$n" --setup --vsctl "$vsctl" > /dev/null
 
 sandbox_stop_daemon ovs-vswitchd
 sb_ns "$driver" --ports "$n" --rounds "$rounds" --vsctl "$vsctl --no-wait"
+sb_ns "$driver" --ports "$n" --rounds "$rounds" --vsctl true |
+    sed 's/^/devices: /'

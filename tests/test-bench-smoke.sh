@@ -178,6 +178,8 @@ floor=$("$TOP/bench/agent-floor.sh" "$STOCK_TREE" 2 1 2> "$out/floor.err") \
 echo "agent floor (N=2): $floor"
 echo "$floor" | grep -q '^rounds=1 mean_s=[0-9.]* std_s=n/a$' \
     || fail "bench/agent-floor.sh printed no mean of its round"
+echo "$floor" | grep -q '^devices: rounds=1 mean_s=[0-9.]* std_s=n/a$' \
+    || fail "bench/agent-floor.sh printed no mean of the devices alone"
 if "$TOP/bench/agent-floor.sh" "$STOCK_TREE" 2 x 2> "$out/floor.err"; then
     fail "bench/agent-floor.sh took 'x' rounds"
 fi
