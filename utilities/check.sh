@@ -14,6 +14,7 @@
 default_unit='-k ovs_router -k tunnel -k netlink -k interface'
 default_unit="$default_unit -k revalidates -k commits -k poll-loop"
 default_unit="$default_unit -k mirror -k protected"
+default_unit="$default_unit -k MAC -k static-mac -k NetFlow"
 default_system='-k interface -k route'
 default_system="$default_system -k netdev-linux-events"
 UNIT_KEYWORDS=${UNIT_KEYWORDS:-$default_unit}
