@@ -19,6 +19,13 @@
 # solicitations of each new device, flooded by the bridge to every port),
 # so that what remains is the cost of the port changes themselves.
 #
+# With CHURN_PEER_NETNS=1, each port's peer lives in a network namespace
+# of its own, as a container runtime places it, instead of beside the
+# ports: a flooded packet then reaches a peer whose namespace has one
+# device, not 2N, so the peer's receive (run in the sender's context, and
+# so charged to ovs-vswitchd) no longer walks the routes of every device.
+# ovs-vswitchd also no longer sees the peers' link events.
+#
 # With CHURN_ADDRESSES set, every port's device gets an IPv4 address, and
 # so routes, each time it is created; after the churn, OVS's route table
 # is compared with the kernel's (tests/oracle/route-compare.py), and the
@@ -46,6 +53,12 @@ case $ipv6 in
     *) echo "$0: CHURN_IPV6 must be 'on' or 'off', not '$ipv6'" >&2
        exit 2 ;;
 esac
+peer_netns=${CHURN_PEER_NETNS:-0}
+case $peer_netns in
+    0|1) ;;
+    *) echo "$0: CHURN_PEER_NETNS must be 0 or 1, not '$peer_netns'" >&2
+       exit 2 ;;
+esac
 bin=$tree/_build
 [ -x "$bin/vswitchd/ovs-vswitchd" ] \
     || { echo "$0: $tree is not built (make build)" >&2; exit 1; }
@@ -62,8 +75,14 @@ COUNTERS='netlink_sent netdev_linux_getlink netdev_linux_siocgifflags
 dir=$(mktemp -d /tmp/ovs-churn.XXXXXX)
 GETIFADDRS_PROBE=probe_libc:getifaddrs
 probe_added=
+peer_ns() { echo "churn-$$-q$1"; }
 cleanup() {
     sandbox_stop
+    if [ "$peer_netns" = 1 ]; then
+        for i in $(seq "$n"); do
+            ip netns del "$(peer_ns "$i")" 2>/dev/null || true
+        done
+    fi
     rm -rf "$dir"
     if [ -n "$probe_added" ]; then
         perf probe -q -d "$GETIFADDRS_PROBE" 2>/dev/null || true
@@ -90,8 +109,22 @@ cpu_ticks() {
 }
 
 add_veth() {
-    sb_ns ip link add "p$1" type veth peer name "q$1"
-    sb_ns ip link set "q$1" up
+    if [ "$peer_netns" = 1 ]; then
+        if [ ! -e "/run/netns/$(peer_ns "$1")" ]; then
+            ip netns add "$(peer_ns "$1")"
+            if [ "$ipv6" = off ]; then
+                ip netns exec "$(peer_ns "$1")" sysctl -qw \
+                    net.ipv6.conf.all.disable_ipv6=1 \
+                    net.ipv6.conf.default.disable_ipv6=1
+            fi
+        fi
+        sb_ns ip link add "p$1" type veth peer name "q$1" \
+            netns "$(peer_ns "$1")"
+        ip -n "$(peer_ns "$1")" link set "q$1" up
+    else
+        sb_ns ip link add "p$1" type veth peer name "q$1"
+        sb_ns ip link set "q$1" up
+    fi
     sb_ns ip link set "p$1" up
     if [ -n "${CHURN_ADDRESSES:-}" ]; then
         sb_ns ip addr add "10.$(($1 / 256)).$(($1 % 256)).1/24" dev "p$1"
@@ -152,7 +185,7 @@ for pid in $perf_pids; do
     wait "$pid" || true
 done
 
-line="n=$n ipv6=$ipv6"
+line="n=$n ipv6=$ipv6 peer_netns=$peer_netns"
 line="$line churn_s=$(echo "$end - $start" | bc -l | xargs printf '%.2f')"
 line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
 $(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"

@@ -4,6 +4,7 @@
 # netlink requests per churned port from the daemon's own counters.
 # Counts, not times: they do not depend on how busy the machine is.
 # After the churn, the route table of each build must equal the kernel's.
+# The option that puts each peer in a namespace of its own works.
 # Without IPv6, so without traffic on the ports, a churned port must cost
 # the series one burst of receive buffers and the status of that port; with
 # or without, one revalidation of the datapath flows for each of its two
@@ -97,3 +98,28 @@ for line in "$quiet" "$series"; do
     echo "ok: IPv6 $ipv6, $count revalidations per churned port"
 done
 
+# With each peer in a namespace of its own (CHURN_PEER_NETNS=1), the daemon
+# no longer sees the peers' link events; no namespace is left behind, and
+# a value other than 0 or 1 is refused.
+apart=$(CHURN_PEER_NETNS=1 churn "$SERIES_TREE")
+echo "series, peers apart: $apart"
+if [ "$(value peer_netns "$apart")" != 1 ] \
+   || [ "$(echo "$(value nln_changed "$apart") < \
+$(value nln_changed "$series")" | bc)" != 1 ]; then
+    echo "FAIL: with the peers apart, $(value nln_changed "$apart") link" \
+         "changes per churned port, not fewer than" \
+         "$(value nln_changed "$series")" >&2
+    exit 1
+fi
+if ls /run/netns 2> /dev/null | grep -q '^churn-[0-9]*-q'; then
+    echo "FAIL: a peer's namespace was left behind:" \
+         "$(ls /run/netns | grep '^churn-')" >&2
+    exit 1
+fi
+if CHURN_PEER_NETNS=yes "$TOP/bench/churn-counts.sh" "$SERIES_TREE" 1 \
+       2> /dev/null; then
+    echo "FAIL: CHURN_PEER_NETNS=yes was accepted" >&2
+    exit 1
+fi
+echo "ok: with the peers apart, $(value nln_changed "$apart") link changes" \
+     "per churned port, $(value nln_changed "$series") beside"
