@@ -26,6 +26,14 @@
 # so charged to ovs-vswitchd) no longer walks the routes of every device.
 # ovs-vswitchd also no longer sees the peers' link events.
 #
+# With CHURN_IDLE_SECONDS=S, the daemon's CPU time is also sampled for S
+# seconds before the churn, when nothing changes: the ports' own traffic
+# keeps it busy then too (each peer goes on soliciting routers, further
+# and further apart, long after it came up, and the bridge floods every
+# solicitation to every port).  idle_cpu_s_per_port is what that rate
+# comes to over the churn's window, per churned port: the share of
+# cpu_s_per_port that the churn did not cause.  Without it, "n/a".
+#
 # With CHURN_ADDRESSES set, every port's device gets an IPv4 address, and
 # so routes, each time it is created; after the churn, OVS's route table
 # is compared with the kernel's (tests/oracle/route-compare.py), and the
@@ -58,6 +66,13 @@ case $peer_netns in
     0|1) ;;
     *) echo "$0: CHURN_PEER_NETNS must be 0 or 1, not '$peer_netns'" >&2
        exit 2 ;;
+esac
+idle_seconds=${CHURN_IDLE_SECONDS:-0}
+case $idle_seconds in
+    ''|*[!0-9]*)
+        echo "$0: CHURN_IDLE_SECONDS must be a number of seconds, not" \
+             "'$idle_seconds'" >&2
+        exit 2 ;;
 esac
 bin=$tree/_build
 [ -x "$bin/vswitchd/ovs-vswitchd" ] \
@@ -140,6 +155,13 @@ sb_vsctl "${args[@]}"
 # while), so that the counters below count only the churn.
 sleep 12
 
+idle_ticks=
+if [ "$idle_seconds" -gt 0 ]; then
+    idle_before=$(cpu_ticks)
+    sleep "$idle_seconds"
+    idle_ticks=$(($(cpu_ticks) - idle_before))
+fi
+
 declare -A before
 for c in $COUNTERS; do
     before[$c]=$(counter "$c")
@@ -191,6 +213,13 @@ line="$line cpu_s_per_port=$(echo "($cpu_after - $cpu_before) / \
 $(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
 line="$line cpu_main_s_per_port=$(echo "($main_after - $main_before) / \
 $(getconf CLK_TCK) / $n" | bc -l | xargs printf '%.4f')"
+if [ -n "$idle_ticks" ]; then
+    line="$line idle_cpu_s_per_port=$(echo "$idle_ticks / \
+$(getconf CLK_TCK) / $idle_seconds * ($end - $start + $tail_seconds) / $n" |
+        bc -l | xargs printf '%.4f')"
+else
+    line="$line idle_cpu_s_per_port=n/a"
+fi
 for c in $COUNTERS; do
     after=$(counter "$c")
     if [ "$after" = n/a ] || [ "${before[$c]}" = n/a ]; then

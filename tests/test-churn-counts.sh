@@ -4,7 +4,8 @@
 # netlink requests per churned port from the daemon's own counters.
 # Counts, not times: they do not depend on how busy the machine is.
 # After the churn, the route table of each build must equal the kernel's.
-# The option that puts each peer in a namespace of its own works.
+# The option that puts each peer in a namespace of its own works, and so
+# does the one that samples the daemon's CPU time before the churn.
 # Without IPv6, so without traffic on the ports, a churned port must cost
 # the series one burst of receive buffers and the status of that port; with
 # or without, one revalidation of the datapath flows for each of its two
@@ -34,7 +35,7 @@ churn() {
     grep -v '|INFO|' "$errors" >&2 || true
 }
 stock=$(churn "$STOCK_TREE")
-series=$(churn "$SERIES_TREE")
+series=$(CHURN_IDLE_SECONDS=2 churn "$SERIES_TREE")
 echo "stock:  $stock"
 echo "series: $series"
 
@@ -48,6 +49,24 @@ for build in stock series; do
     fi
 done
 echo "ok: after the churn, both route tables equal the kernel's"
+
+# The daemon's CPU time before the churn is sampled when asked for, and
+# only then; a value that is not a number of seconds is refused.
+idle=$(value idle_cpu_s_per_port "$series")
+if ! [[ $idle =~ ^[0-9]+\.[0-9]+$ ]] \
+   || [ "$(value idle_cpu_s_per_port "$stock")" != n/a ]; then
+    echo "FAIL: idle CPU per churned port '$idle' with" \
+         "CHURN_IDLE_SECONDS=2, '$(value idle_cpu_s_per_port "$stock")'" \
+         "without" >&2
+    exit 1
+fi
+if CHURN_IDLE_SECONDS=-1 "$TOP/bench/churn-counts.sh" "$SERIES_TREE" 1 \
+       2> /dev/null; then
+    echo "FAIL: CHURN_IDLE_SECONDS=-1 was accepted" >&2
+    exit 1
+fi
+echo "ok: $idle s of idle CPU per churned port, of" \
+     "$(value cpu_s_per_port "$series") s in all"
 
 stock_sent=$(value netlink_sent "$stock")
 series_sent=$(value netlink_sent "$series")
